@@ -1,0 +1,311 @@
+"""Command line: gongshi build | check | new | report | search.
+
+The only wall-clock read of the project lives here (today_in_shanghai), as the
+default of --as-of; everything downstream takes the as-of date as an argument.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+
+EXIT_OK, EXIT_QUARANTINED, EXIT_NOTHING = 0, 1, 2
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def today_in_shanghai() -> date:
+    """Today's date in China (the default as-of date)."""
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+def _parse_as_of(ctx: Any, param: Any, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"日期格式应为 YYYY-MM-DD，收到“{value}”。") from None
+
+
+def find_settings(explicit: str | None) -> Path | None:
+    for candidate in (explicit, os.environ.get("GONGSHI_SETTINGS"), "pelicanconf.py",
+                      str(REPO_ROOT / "pelicanconf.py")):
+        if candidate and Path(candidate).is_file():
+            return Path(candidate).resolve()
+    return None
+
+
+def load_settings(settings_file: str | None, content: str | None, output: str | None,
+                  as_of: date | None) -> dict[str, Any]:
+    from pelican.settings import read_settings
+
+    path = find_settings(settings_file)
+    override: dict[str, Any] = {}
+    if content:
+        override["PATH"] = str(Path(content).resolve())
+    if output:
+        override["OUTPUT_PATH"] = str(Path(output).resolve())
+    override["GONGSHI_AS_OF"] = (as_of or today_in_shanghai()).isoformat()
+    if path is None:
+        raise click.ClickException("找不到设置文件 pelicanconf.py（可用 --settings 指定）。")
+    return read_settings(str(path), override=override)
+
+
+def _quiet_pelican() -> None:
+    from pelican.log import console
+
+    console.quiet = True
+    logging.getLogger("pelican").setLevel(logging.ERROR)
+
+
+def _echo_problem(p: Any) -> None:
+    colour = "red" if p.severity == "error" else "yellow"
+    click.secho(str(p), fg=colour, err=True)
+
+
+@click.group(help="gongshi（公示）：行政执法公示专栏网站生成工具。")
+@click.version_option(package_name="gongshi")
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+_content_opt = click.option("--content", type=click.Path(file_okay=False), help="记录所在目录（默认 content/）")
+_as_of_opt = click.option("--as-of", "as_of", callback=_parse_as_of, metavar="YYYY-MM-DD",
+                          help="按哪一天的公示规则生成（默认：北京时间今天）")
+_settings_opt = click.option("--settings", "settings_file", type=click.Path(dir_okay=False),
+                             help="设置文件（默认 ./pelicanconf.py）")
+
+
+@main.command(help="校验、隐去个人信息、按日期规则生成网站并原子发布到 output/。")
+@_content_opt
+@click.option("--output", type=click.Path(file_okay=False), help="输出目录（默认 output/）")
+@_as_of_opt
+@_settings_opt
+def build(content: str | None, output: str | None, as_of: date | None, settings_file: str | None) -> None:
+    from pelican import Pelican
+
+    started = time.perf_counter()
+    try:
+        settings = load_settings(settings_file, content, output, as_of)
+        content_dir = Path(settings["PATH"])
+        if not content_dir.is_dir():
+            raise click.ClickException(f"记录目录不存在：{content_dir}")
+        _quiet_pelican()
+        bar = _BuildProgress() if sys.stderr.isatty() else None
+        settings["GONGSHI_PROGRESS"] = bar  # read by the plugin, passed to pipeline.prepare
+        pelican = Pelican(settings)
+        state = getattr(pelican, "_gongshi", None)
+        if state is None:
+            raise click.ClickException("pelicanconf.py 没有启用 gongshi 插件（PLUGINS 中应包含 generator.pelican_plugin）。")
+        try:
+            pelican.run()
+        except BaseException:
+            state.publisher.abort()
+            raise
+        finally:
+            if bar is not None:
+                bar.close()
+    except click.ClickException as exc:
+        click.secho(f"未生成网站：{exc.format_message()}", fg="red", err=True)
+        sys.exit(EXIT_NOTHING)
+    except Exception as exc:  # nothing built: the previous output/ stays as it was
+        logging.getLogger("gongshi").exception("build failed")
+        click.secho(f"未生成网站（原有网站保持不变）：{exc}", fg="red", err=True)
+        sys.exit(EXIT_NOTHING)
+    prepared = state.prepared
+    for p in prepared.all_problems():
+        _echo_problem(p)
+    for w in prepared.calendar_warnings():
+        click.secho(w, fg="yellow", err=True)
+    from .model import State
+
+    entries = prepared.entries
+    public = sum(1 for e in entries if e.life.state == State.PUBLIC)
+    withheld = sum(1 for e in entries if e.life.state == State.WITHHELD)
+    quarantined = len(prepared.quarantined)
+    broken_files = sum(1 for p in prepared.stray_problems + prepared.site_problems if p.severity == "error")
+    withdrawn = sum(1 for e in entries if e.life.state == State.WITHDRAWN)
+    not_now = len(entries) - public - withheld - quarantined - withdrawn
+    pages = sum(1 for f in state.files if f.endswith(".html"))
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"已生成 {pages} 个页面：公开 {public} 条"
+        + (f"（另有撤回说明 {withdrawn} 条）" if withdrawn else "")
+        + f"，不予公开 {withheld} 条，有错误未发布 {quarantined} 条"
+        + (f"，未到公开日期、草稿或已撤下 {not_now} 条" if not_now else "")
+        + (f"，无法读取的文件 {broken_files} 个" if broken_files else "")
+        + f"，用时 {elapsed:.1f} 秒（按 {prepared.as_of.isoformat()} 的规则）。"
+        f" 输出目录：{state.publisher.output}"
+    )
+    sys.exit(EXIT_QUARANTINED if (quarantined or broken_files) else EXIT_OK)
+
+
+class _BuildProgress:
+    """Progress bar on stderr for big builds (rich), fed by pipeline.prepare(progress=...).
+
+    Shown only when stderr is a terminal and the site has at least
+    PROGRESS_MIN_RECORDS records; after the last record it turns into a
+    "rendering" line until the build ends. Transient: nothing is left on screen.
+    """
+
+    PROGRESS_MIN_RECORDS = 200
+
+    def __init__(self) -> None:
+        self._progress: Any = None
+        self._task: Any = None
+        self._rendering = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < 2 * self.PROGRESS_MIN_RECORDS:
+            return
+        if self._progress is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                      TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self._progress.start()
+            self._task = self._progress.add_task("校验记录", total=total)
+        half = total // 2
+        description = "校验记录" if done <= half else "隐去个人信息"
+        if done >= total and not self._rendering:
+            description, self._rendering = "生成页面和搜索索引…", True
+        self._progress.update(self._task, completed=done, description=description)
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+
+@main.command(help="校验全部记录并列出问题（不写任何文件）。有错误时退出码非零。")
+@_content_opt
+@_as_of_opt
+@_settings_opt
+def check(content: str | None, as_of: date | None, settings_file: str | None) -> None:
+    from .pipeline import prepare
+    from .policy import Policy
+
+    try:
+        settings = load_settings(settings_file, content, None, as_of)
+    except click.ClickException as exc:
+        click.secho(exc.format_message(), fg="red", err=True)
+        sys.exit(EXIT_NOTHING)
+    prepared = prepare(Path(settings["PATH"]), date.fromisoformat(settings["GONGSHI_AS_OF"]),
+                       Policy.from_settings(settings), views=True)
+    problems = prepared.all_problems()
+    for p in problems:
+        _echo_problem(p)
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    bad = len(prepared.quarantined)
+    click.echo(f"共检查 {len(prepared.entries)} 条记录：{bad} 条有错误，{errors} 个错误，{warnings} 个警告。")
+    sys.exit(1 if errors else 0)
+
+
+@main.command(name="new", help="为工作人员写出一个带中文注释的记录模板，例如：gongshi new penalty")
+@click.argument("rtype", metavar="TYPE")
+@_content_opt
+@click.option("--id", "rid", help="记录编号（文件名），只能用字母、数字、点、连字符")
+def new(rtype: str, content: str | None, rid: str | None) -> None:
+    from .templates_new import write_template
+
+    try:
+        path = write_template(rtype, Path(content or "content"), rid)
+    except ValueError as exc:
+        click.secho(str(exc), fg="red", err=True)
+        sys.exit(EXIT_NOTHING)
+    click.echo(f"已创建模板：{path}")
+
+
+@main.command(help="工作人员合规报告：每条记录的状态和原因、隐去情况、待核姓名和待办事项（不写入 output/）。")
+@_content_opt
+@_as_of_opt
+@_settings_opt
+@click.option("--html", "html_file", type=click.Path(dir_okay=False), help="另存为 HTML 报告的文件（不得位于网站输出目录内）")
+@click.option("--output", type=click.Path(file_okay=False),
+              help="网站输出目录，HTML 报告不得写入其中（默认取设置文件的 OUTPUT_PATH）")
+@click.option("--colour/--no-colour", "--color/--no-color", "colour", default=None,
+              help="彩色输出（默认：仅在终端中显示颜色）")
+def report(content: str | None, as_of: date | None, settings_file: str | None, html_file: str | None,
+           output: str | None, colour: bool | None) -> None:
+    from .pipeline import prepare
+    from .policy import Policy
+    from .report import build_report, render_html, render_text
+
+    try:
+        settings = load_settings(settings_file, content, output, as_of)
+    except click.ClickException as exc:
+        click.secho(exc.format_message(), fg="red", err=True)
+        sys.exit(EXIT_NOTHING)
+    content_dir = Path(settings["PATH"])
+    if not content_dir.is_dir():
+        click.secho(f"记录目录不存在：{content_dir}", fg="red", err=True)
+        sys.exit(EXIT_NOTHING)
+    html_out: Path | None = None
+    if html_file:
+        html_out = Path(html_file).resolve()
+        refusal = _report_path_refusal(html_out, Path(settings["OUTPUT_PATH"]).resolve(), content_dir.resolve())
+        if refusal:
+            click.secho(refusal, fg="red", err=True)
+            sys.exit(EXIT_NOTHING)
+    prepared = prepare(content_dir, date.fromisoformat(settings["GONGSHI_AS_OF"]), Policy.from_settings(settings))
+    rep = build_report(prepared)
+    use_colour = sys.stdout.isatty() if colour is None else colour
+    click.echo(render_text(rep, colour=use_colour), color=use_colour)
+    if html_out is not None:
+        html_out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = html_out.with_name(f".{html_out.name}.tmp-{os.getpid()}")
+        tmp.write_text(render_html(rep), encoding="utf-8")
+        os.replace(tmp, html_out)
+        click.echo(f"HTML 报告：{html_out}")
+
+
+def _report_path_refusal(target: Path, output_dir: Path, content_dir: Path) -> str | None:
+    """Why the staff report must not be written at target (None when it may)."""
+    def inside(p: Path, d: Path) -> bool:
+        return p == d or d in p.parents
+
+    if inside(target, output_dir):
+        return f"报告不能写入网站输出目录 {output_dir}（报告只供内部使用，不得发布）。"
+    if inside(target, content_dir):
+        return f"报告不能写入记录目录 {content_dir}（生成网站时会读取该目录）。"
+    for d in target.parents:  # any other built gongshi site (e.g. a --output of the daily build)
+        if (d / "sitemap.xml").is_file() and (d / "data" / "index.html").is_file() and (d / "pre").is_dir():
+            return f"报告不能写入已生成的公示网站目录 {d}（报告只供内部使用，不得发布）。"
+    return None
+
+
+@main.command(name="import", help="把表格（.csv/.xlsx）逐行转换为记录文件（每行一个 .yaml），不覆盖已有文件。"
+                                  "例如：gongshi import 许可公示表.xlsx license")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("rtype", metavar="TYPE")
+@_content_opt
+def import_(file: str, rtype: str, content: str | None) -> None:
+    from .importer import ImportRefused, import_table
+
+    try:
+        result = import_table(Path(file), rtype, Path(content or "content"))
+    except ImportRefused as exc:
+        click.secho(str(exc), fg="red", err=True)
+        sys.exit(EXIT_NOTHING)
+    for p in result.problems:
+        _echo_problem(p)
+    for path in result.written:
+        click.echo(f"已写出：{path}")
+    for note in result.notes:
+        click.secho(note, fg="yellow", err=True)
+    click.echo(f"共转换 {len(result.written)} 行，其中 {result.invalid} 行有错误（已写出，请修改后再生成网站）。")
+    sys.exit(1 if result.invalid else 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

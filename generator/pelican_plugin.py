@@ -1,0 +1,97 @@
+"""The Pelican plugin: gongshi's pipeline as a Pelican generator.
+
+Pelican's own readers never see the records (pelicanconf.py disables them and
+points ARTICLE_PATHS/PAGE_PATHS at nothing). On `initialized` the plugin moves
+Pelican's output into a staging directory; the generator prepares records and
+renders every page there; on `finalized` the staging tree is swapped into the
+real output directory. `gongshi build` and `pelican content -s pelicanconf.py`
+therefore build the same site the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+from pelican.generators import Generator
+
+from .pipeline import Prepared, prepare
+from .policy import Policy
+from .publish import Publisher
+
+log = logging.getLogger("gongshi")
+
+
+class BuildState:
+    """What one Pelican run of gongshi did; read by the CLI for its summary and exit code."""
+
+    def __init__(self, publisher: Publisher, as_of: date):
+        self.publisher = publisher
+        self.as_of = as_of
+        self.prepared: Prepared | None = None
+        self.files: list[str] = []
+        self.index_stats: dict[str, Any] = {}
+        self.published = False
+
+
+def _as_of(settings: dict[str, Any]) -> date:
+    value = settings.get("GONGSHI_AS_OF")
+    if value:
+        return value if isinstance(value, date) else date.fromisoformat(str(value))
+    from .cli import today_in_shanghai
+
+    return today_in_shanghai()
+
+
+def _theme_dir(settings: dict[str, Any]) -> Path:
+    return Path(settings["THEME"])
+
+
+def on_initialized(pelican: Any) -> None:
+    publisher = Publisher(Path(pelican.output_path))
+    staging = publisher.begin()
+    pelican._gongshi = BuildState(publisher, _as_of(pelican.settings))
+    pelican.output_path = str(staging)
+    pelican.settings["OUTPUT_PATH"] = str(staging)
+    pelican.settings["GONGSHI_STATE"] = pelican._gongshi
+
+
+class GongshiGenerator(Generator):
+    """Runs load -> validate -> lifecycle -> redact, then render -> index."""
+
+    def generate_context(self) -> None:
+        state: BuildState = self.settings["GONGSHI_STATE"]
+        policy = Policy.from_settings(self.settings)
+        # GONGSHI_PROGRESS: optional callable(done, total) set by `gongshi build` (progress bar)
+        state.prepared = prepare(Path(self.path), state.as_of, policy,
+                                 progress=self.settings.get("GONGSHI_PROGRESS"))
+
+    def generate_output(self, writer: Any) -> None:
+        from .build import render_site
+
+        state: BuildState = self.settings["GONGSHI_STATE"]
+        assert state.prepared is not None
+        state.files, state.index_stats = render_site(
+            state.prepared, Path(self.output_path), _theme_dir(self.settings), self.settings
+        )
+
+
+def get_generators(pelican: Any) -> type:
+    return GongshiGenerator
+
+
+def on_finalized(pelican: Any) -> None:
+    state: BuildState | None = getattr(pelican, "_gongshi", None)
+    if state is None or state.prepared is None:
+        return
+    state.publisher.commit()
+    state.published = True
+
+
+def register() -> None:
+    signals.initialized.connect(on_initialized)
+    signals.get_generators.connect(get_generators)
+    signals.finalized.connect(on_finalized)

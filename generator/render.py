@@ -1,0 +1,371 @@
+"""Render stage: PublicViews -> HTML pages, feed, sitemap, open data, static files.
+
+Accepts only PublicView objects (ensure_views): a Record cannot reach a
+template. Output is deterministic: everything is sorted, the only clock is the
+as-of date, and files are written with fixed newlines.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+from xml.sax.saxutils import escape as xml_escape
+
+import jinja2
+
+from . import charts
+from .model import PublicView
+from .schema import SECTIONS, TYPES
+
+PAGE_SIZE_DEFAULT = 20
+LISTING_ORDER = [
+    "law", "officer", "power", "random_item", "guide", "plan",
+    "notice", "hearing", "application",
+    "penalty", "license", "coercive", "inspection",
+]
+POST_TYPES = ("penalty", "license", "coercive", "inspection")
+# Column types of 国办发〔2017〕47号 meta tags.
+COLUMN_TYPES = {"pre": "事前公示", "in-process": "事中公示", "post": "事后公示"}
+
+
+def ensure_views(items: Iterable[Any]) -> list[PublicView]:
+    """The type boundary: anything that is not a PublicView is refused."""
+    out = []
+    for item in items:
+        if not isinstance(item, PublicView):
+            raise TypeError(f"renderer accepts only PublicView, got {type(item).__name__}")
+        out.append(item)
+    return out
+
+
+@dataclass
+class SiteView:
+    """Agency information from site.yaml (public by design) and build facts."""
+
+    info: Mapping[str, Any]
+    as_of: date
+    base_url: str = ""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.info[name]
+        except KeyError:
+            return ""
+
+
+@dataclass
+class Written:
+    files: list[str] = field(default_factory=list)
+
+    def add(self, rel: str) -> None:
+        self.files.append(rel)
+
+
+class Renderer:
+    def __init__(self, theme_dir: Path, out_dir: Path, site: SiteView, page_size: int = PAGE_SIZE_DEFAULT):
+        self.theme_dir = theme_dir
+        self.out = out_dir
+        self.site = site
+        self.page_size = page_size
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(theme_dir / "templates")),
+            autoescape=True,
+            undefined=jinja2.ChainableUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.env.filters["date"] = lambda d: d.strftime("%Y-%m-%d") if d else ""
+        self.written = Written()
+
+    # -- writing --------------------------------------------------------------
+    def write(self, rel: str, text: str | bytes) -> None:
+        path = self.out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        path.write_bytes(data)
+        self.written.add(rel)
+
+    def page(self, rel: str, template: str, **ctx: Any) -> None:
+        depth = rel.count("/")
+        root = "../" * depth
+        nav = self._nav()
+        html = self.env.get_template(template).render(
+            site=self.site, root=root, url=rel, nav=nav, sections=SECTIONS, types=TYPES, **ctx
+        )
+        self.write(rel, html)
+
+    def _nav(self) -> list[dict[str, Any]]:
+        out = []
+        for key, label in SECTIONS.items():
+            out.append({
+                "key": key,
+                "label": label,
+                "url": f"{key}/index.html",
+                "types": [
+                    {"name": t, "label": TYPES[t].label, "url": f"{TYPES[t].folder}/index.html"}
+                    for t in LISTING_ORDER if TYPES[t].section == key
+                ],
+            })
+        return out
+
+    def meta(self, title: str, column: str, column_type: str, pub: date | None = None) -> dict[str, str]:
+        return {
+            "title": title,
+            "column": column,
+            "column_type": column_type,
+            "pub_date": (pub or self.site.as_of).strftime("%Y-%m-%d") + " 00:00",
+        }
+
+    # -- the whole site --------------------------------------------------------
+    def render_all(self, views: Iterable[PublicView]) -> list[str]:
+        views = ensure_views(views)
+        by_type: dict[str, list[PublicView]] = defaultdict(list)
+        for v in views:
+            by_type[v.type].append(v)
+        for t in by_type:
+            by_type[t].sort(key=lambda v: (v.date or date.min, v.rid), reverse=True)
+        self.copy_static()
+        for t in LISTING_ORDER:
+            self.render_type(t, by_type.get(t, []))
+        for v in views:
+            self.render_detail(v)
+            for a in v.attachments:
+                self.write(a["url"], Path(a["src"]).read_bytes())
+        self.render_home(by_type)
+        self.render_sections(by_type)
+        self.page("pre/agency.html", "agency.html",
+                  meta=self.meta("执法主体", "执法主体", COLUMN_TYPES["pre"]))
+        self.page("pre/remedies.html", "remedies.html",
+                  meta=self.meta("救济渠道与监督投诉", "救济渠道", COLUMN_TYPES["pre"]))
+        self.render_stats(by_type)
+        self.render_open_data(by_type)
+        self.page("search/index.html", "search.html", meta=self.meta("站内搜索", "站内搜索", "搜索"))
+        self.page("404.html", "404.html", meta=self.meta("页面不存在", "错误页", "其他"))
+        public_pages = [v for v in views if not v.withdrawn]
+        self.render_feed(public_pages)
+        self.render_sitemap()
+        self.write("robots.txt", self._robots())
+        return self.written.files
+
+    def copy_static(self) -> None:
+        src = self.theme_dir / "static"
+        for path in sorted(src.rglob("*")):
+            if path.is_file():
+                self.write("theme/" + path.relative_to(src).as_posix(), path.read_bytes())
+
+    def render_type(self, t: str, items: list[PublicView]) -> None:
+        rt = TYPES[t]
+        listed = [v for v in items if not v.withdrawn]
+        withdrawn = [v for v in items if v.withdrawn]
+        meta = self.meta(rt.label, rt.label, COLUMN_TYPES[rt.section])
+        common = {"rtype": rt, "withdrawn": withdrawn, "empty_text": f"暂无{rt.label}信息"}
+        if t == "law":
+            groups = defaultdict(list)
+            for v in sorted(listed, key=lambda v: (v.extra.get("category", ""), v.rid)):
+                groups[v.extra.get("category", "")].append(v)
+            order = ["法律", "行政法规", "地方性法规", "部门规章", "规范性文件", "裁量基准"]
+            self.page(f"{rt.folder}/index.html", "laws.html", meta=meta,
+                      groups=[(c, groups[c]) for c in order if groups.get(c)], **common)
+            return
+        if t in ("officer", "power", "random_item"):
+            items_sorted = sorted(listed, key=lambda v: v.rid)
+            self.page(f"{rt.folder}/index.html", f"{t}s.html", meta=meta, items=items_sorted, **common)
+            return
+        years = sorted({v.year for v in listed if v.year}, reverse=True)
+        year_links = [{"year": y, "url": f"{rt.folder}/{y}/index.html",
+                       "count": sum(1 for v in listed if v.year == y)} for y in years]
+        self._paginate(f"{rt.folder}", listed, meta, common, year_links, None)
+        for y in years:
+            in_year = [v for v in listed if v.year == y]
+            last_month = self.site.as_of.month if y == self.site.as_of.year else 12
+            months = [
+                {"month": m, "items": [v for v in in_year if v.date and v.date.month == m]}
+                for m in range(last_month, 0, -1)
+            ]
+            self.page(f"{rt.folder}/{y}/index.html", "year.html",
+                      meta=self.meta(f"{y}年{rt.label}", rt.label, COLUMN_TYPES[rt.section]),
+                      year=y, months=months, years=year_links, **common)
+
+    def _paginate(self, folder: str, items: list[PublicView], meta: dict, common: dict,
+                  years: list, year: int | None) -> None:
+        size = self.page_size
+        pages = max(1, (len(items) + size - 1) // size)
+        for n in range(1, pages + 1):
+            rel = f"{folder}/index.html" if n == 1 else f"{folder}/index-{n}.html"
+            chunk = items[(n - 1) * size : n * size]
+            pager = {
+                "page": n,
+                "pages": pages,
+                "prev": (f"{folder}/index.html" if n == 2 else f"{folder}/index-{n - 1}.html") if n > 1 else "",
+                "next": f"{folder}/index-{n + 1}.html" if n < pages else "",
+            }
+            self.page(rel, "listing.html", meta=meta, items=chunk, pager=pager, years=years,
+                      year=year, **common)
+
+    def render_detail(self, v: PublicView) -> None:
+        rt = TYPES[v.type]
+        meta = self.meta(v.title, rt.label, COLUMN_TYPES[rt.section], v.date)
+        template = "withdrawn.html" if v.withdrawn else "detail.html"
+        self.page(v.url, template, meta=meta, v=v, rtype=rt)
+
+    def render_home(self, by_type: Mapping[str, list[PublicView]]) -> None:
+        self.page("index.html", "home.html", meta=self.meta(self.site.name or "行政执法公示", "首页", "首页"),
+                  blocks=self._blocks(by_type, 5))
+
+    def _blocks(self, by_type: Mapping[str, list[PublicView]], n: int) -> list[dict[str, Any]]:
+        blocks = []
+        for key, label in SECTIONS.items():
+            types = []
+            for t in LISTING_ORDER:
+                if TYPES[t].section != key:
+                    continue
+                listed = [v for v in by_type.get(t, []) if not v.withdrawn]
+                types.append({"rtype": TYPES[t], "url": f"{TYPES[t].folder}/index.html",
+                              "count": len(listed), "latest": listed[:n]})
+            blocks.append({"key": key, "label": label, "url": f"{key}/index.html", "types": types})
+        return blocks
+
+    def render_sections(self, by_type: Mapping[str, list[PublicView]]) -> None:
+        for block in self._blocks(by_type, 10):
+            self.page(f"{block['key']}/index.html", "section.html",
+                      meta=self.meta(block["label"], block["label"], COLUMN_TYPES[block["key"]]),
+                      block=block)
+
+    # -- statistics ------------------------------------------------------------
+    def render_stats(self, by_type: Mapping[str, list[PublicView]]) -> None:
+        rows = []
+        years: set[int] = set()
+        for t in POST_TYPES + ("notice", "hearing", "application"):
+            for v in by_type.get(t, []):
+                if v.year and not v.withdrawn:
+                    years.add(v.year)
+        year_list = sorted(years)
+        for t in POST_TYPES + ("notice", "hearing", "application"):
+            counts = [sum(1 for v in by_type.get(t, []) if v.year == y and not v.withdrawn) for y in year_list]
+            rows.append({"label": TYPES[t].label, "counts": counts, "total": sum(counts)})
+        fines = [sum((v.fine or 0) for v in by_type.get("penalty", []) if v.year == y and not v.withdrawn)
+                 for y in year_list]
+        month_tables = []
+        for y in year_list:
+            last_month = self.site.as_of.month if y == self.site.as_of.year else 12
+            months = list(range(1, last_month + 1))
+            series = []
+            for t in POST_TYPES:
+                series.append({"label": TYPES[t].label, "values": [
+                    sum(1 for v in by_type.get(t, []) if v.year == y and v.date and v.date.month == m and not v.withdrawn)
+                    for m in months]})
+            month_tables.append({
+                "year": y, "months": months, "series": series,
+                "chart": charts.grouped_bars(
+                    [f"{m}月" for m in months], series, title=f"{y}年各月事后公示数量"),
+            })
+        chart_years = charts.grouped_bars(
+            [f"{y}年" for y in year_list],
+            [{"label": r["label"], "values": r["counts"]} for r in rows[:4]],
+            title="各年度事后公示数量",
+        )
+        chart_fines = charts.bars([f"{y}年" for y in year_list], fines, title="各年度罚款金额（元）")
+        self.page("stats/index.html", "stats.html",
+                  meta=self.meta("执法情况统计", "执法情况统计", "统计"),
+                  years=year_list, rows=rows, fines=fines, month_tables=month_tables,
+                  chart_years=chart_years, chart_fines=chart_fines,
+                  fine_total=sum(fines))
+
+    # -- open data -------------------------------------------------------------
+    def render_open_data(self, by_type: Mapping[str, list[PublicView]]) -> None:
+        dictionary = []
+        for t in POST_TYPES:
+            rt = TYPES[t]
+            items = [v for v in by_type.get(t, []) if not v.withdrawn]
+            columns = self._columns(t, items)
+            buf = io.StringIO()
+            writer = csv.writer(buf, lineterminator="\r\n")
+            writer.writerow([label for _, label in columns])
+            for v in items:
+                writer.writerow([v.open_data.get(k, "") for k, _ in columns])
+            self.write(f"data/{t}.csv", "\ufeff" + buf.getvalue())
+            data = {
+                "type": t,
+                "label": rt.label,
+                "as_of": self.site.as_of.isoformat(),
+                "fields": [{"key": k, "label": label} for k, label in columns],
+                "records": [{k: v.open_data.get(k, "") for k, _ in columns} for v in items],
+            }
+            self.write(f"data/{t}.json", json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n")
+            dictionary.append({"rtype": rt, "columns": columns, "count": len(items),
+                               "csv": f"data/{t}.csv", "json": f"data/{t}.json"})
+        self.page("data/index.html", "data.html", meta=self.meta("开放数据", "开放数据", "数据"),
+                  dictionary=dictionary)
+
+    @staticmethod
+    def _columns(t: str, items: list[PublicView]) -> list[tuple[str, str]]:
+        rt = TYPES[t]
+        cols: list[tuple[str, str]] = [("id", "记录编号"), ("title", "标题")]
+        seen = {"id", "title"}
+        for key, spec in rt.fields.items():
+            if key not in seen:
+                cols.append((key, spec.label))
+                seen.add(key)
+        for extra_key, label in (("authority", "执法主体"),):
+            if t in ("penalty", "coercive"):
+                cols.append((extra_key, label))
+        present = {k for v in items for k in v.open_data}
+        return [(k, label) for k, label in cols if k in ("id", "title") or k in present or not items]
+
+    # -- feed, sitemap, robots ---------------------------------------------------
+    def _abs(self, rel: str) -> str:
+        base = self.site.base_url.rstrip("/")
+        return f"{base}/{rel}" if base else rel
+
+    def render_feed(self, views: list[PublicView]) -> None:
+        from feedgenerator import Atom1Feed
+        from datetime import datetime, timezone
+
+        post = [v for v in views if v.section in ("post", "in-process") and v.date]
+        post.sort(key=lambda v: (v.date, v.type, v.rid), reverse=True)
+        updated = datetime(self.site.as_of.year, self.site.as_of.month, self.site.as_of.day, tzinfo=timezone.utc)
+        feed = Atom1Feed(
+            title=f"{self.site.name}行政执法公示",
+            link=self._abs("index.html"),
+            description="行政执法公示信息更新",
+            language="zh-CN",
+            feed_url=self._abs("feed.xml"),
+            feed_guid=self._abs("feed.xml"),
+        )
+        for v in post[:50]:
+            d = v.date
+            feed.add_item(
+                title=v.title,
+                link=self._abs(v.url),
+                description=v.summary,
+                unique_id=self._abs(v.url),
+                pubdate=datetime(d.year, d.month, d.day, tzinfo=timezone.utc),
+                updateddate=datetime(d.year, d.month, d.day, tzinfo=timezone.utc),
+            )
+        buf = io.StringIO()
+        feed.latest_post_date = lambda: updated  # type: ignore[method-assign]
+        feed.write(buf, "utf-8")
+        self.write("feed.xml", buf.getvalue() + "\n")
+
+    def render_sitemap(self) -> None:
+        pages = sorted(f for f in self.written.files if f.endswith(".html") and f != "404.html")
+        lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+                 '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+        for rel in pages:
+            lines.append(f"  <url><loc>{xml_escape(self._abs(rel))}</loc>"
+                         f"<lastmod>{self.site.as_of.isoformat()}</lastmod></url>")
+        lines.append("</urlset>")
+        self.write("sitemap.xml", "\n".join(lines) + "\n")
+
+    def _robots(self) -> str:
+        lines = ["User-agent: *", "Allow: /", "Disallow: /theme/"]
+        lines.append(f"Sitemap: {self._abs('sitemap.xml')}")
+        return "\n".join(lines) + "\n"

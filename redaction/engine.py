@@ -1,0 +1,346 @@
+"""The analyzer + anonymizer: Redactor, Finding, RedactionResult."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from enum import Enum
+from typing import Iterable
+
+from ._text import NAME_DOTS, fold
+from .declared import alternation, flexible_pattern, name_pattern, public_pattern
+from .detectors import REGISTRY, Recognizer
+from .names import alias_names, is_alias_form, name_key, next_free_alias, surname_of
+
+
+class Kind(str, Enum):
+    ID_NUMBER = "id_number"
+    PHONE = "phone"
+    BANK_ACCOUNT = "bank_account"
+    PROPERTY_CERT = "property_cert"
+    PLATE = "plate"
+    ADDRESS = "address"
+    NAME = "name"
+    OTHER = "other"
+
+    def __str__(self) -> str:  # "phone", not "Kind.PHONE", in f-strings and logs
+        return self.value
+
+
+#: What a reader sees instead of a hidden value (names are replaced by their alias).
+REPLACEMENTS: dict[str, str] = {
+    Kind.ID_NUMBER.value: "［身份证号码已隐去］",
+    Kind.PHONE.value: "［电话号码已隐去］",
+    Kind.BANK_ACCOUNT.value: "［银行账号已隐去］",
+    Kind.PROPERTY_CERT.value: "［权属证书编号已隐去］",
+    Kind.PLATE.value: "［车牌号码已隐去］",
+    Kind.ADDRESS.value: "［住址已隐去］",
+    Kind.OTHER.value: "［已隐去］",
+}
+
+_KIND_ORDER = {k.value: i for i, k in enumerate(Kind)}
+_KINDS = frozenset(_KIND_ORDER)
+_HAS_DIGIT = re.compile(r"[0-9]")
+# A replacement made earlier (in folded form): detectors must not fire inside
+# it, so that redacting an already redacted text changes nothing.
+_PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,10}已隐去\]")
+_DOTS_SPLIT = re.compile("[" + re.escape(NAME_DOTS) + "]")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One replaced span of the *input* text. `kind` is a Kind value ("phone"),
+    `rule` names the detector ("declared", "id18", "mobile", "person_name", …)."""
+
+    kind: str
+    start: int
+    end: int
+    rule: str
+
+
+@dataclass(frozen=True)
+class RedactionResult:
+    text: str
+    findings: tuple[Finding, ...]
+
+
+# A candidate before merging: (start, end, kind, rule, priority, alias)
+_Cand = tuple[int, int, str, str, int, "str | None"]
+
+
+class Redactor:
+    """Redacts the texts of one record.
+
+    protected: (kind, value) pairs that are always hidden, in any spacing,
+        hyphenation or width (kind "name" is treated like an entry of `names`,
+        unknown kinds like "other").
+    names: natural persons' names, replaced by their alias (李小明 -> 李某);
+        the order fixes 甲/乙 for colliding aliases.
+    public: values that must stay visible; they suppress detector findings that
+        they (mostly) cover, never a declared value or name.
+    detect: run the recognizers for undeclared values (detectors.REGISTRY).
+
+    Create one instance per record and use it for every text of the record:
+    aliases stay stable, and names discovered after a role word (负责人张伟)
+    are hidden in every later text too (see prime()).
+    """
+
+    def __init__(
+        self,
+        *,
+        protected: Iterable[tuple[str, str]] = (),
+        names: Iterable[str] = (),
+        public: Iterable[str] = (),
+        detect: bool = True,
+    ) -> None:
+        self._detect = bool(detect)
+        name_list: list[str] = []
+        by_kind: dict[str, list[str]] = {}
+        for kind, value in protected:
+            if value is None:
+                continue
+            v = str(value).strip()
+            if not v:
+                continue
+            k = str(getattr(kind, "value", kind))
+            if k == Kind.NAME.value:
+                name_list.append(v)
+                continue
+            if k not in _KINDS:
+                k = Kind.OTHER.value
+            src = flexible_pattern(v)
+            if src is not None:
+                by_kind.setdefault(k, []).append(src)
+        name_list = [str(n).strip() for n in names if n is not None and str(n).strip()] + name_list
+        self._protected: list[tuple[str, re.Pattern[str]]] = []
+        for k in sorted(by_kind, key=_KIND_ORDER.__getitem__):
+            rx = alternation(by_kind[k], re.IGNORECASE)
+            if rx is not None:
+                self._protected.append((k, rx))
+
+        public_src = [p for p in (public_pattern(str(v)) for v in public if v is not None) if p]
+        self._public_rx = alternation(public_src, re.IGNORECASE)
+        self._public_keys = frozenset(
+            name_key(str(v)) for v in public if v is not None and str(v).strip()
+        )
+
+        # Name table: name -> alias; variant key -> (alias, rule).
+        self._aliases: dict[str, str] = alias_names(name_list)
+        self._variants: dict[str, tuple[str, str]] = {}
+        self._name_sources: dict[str, str] = {}
+        for n, a in self._aliases.items():
+            if is_alias_form(n):
+                continue  # already masked: nothing to replace
+            self._add_variants(n, a, "person_name")
+        self._name_rx: re.Pattern[str] | None = None
+        self._rebuild_names()
+        self._counts: dict[str, int] = {}
+
+    # ------------------------------------------------------------ names
+    def _add_variants(self, name: str, alias: str, rule: str) -> None:
+        spellings = [name]
+        # For dotted names also the first part alone (胡阿提别克 of
+        # 胡阿提别克·努尔哈孜), if it is at least two characters long.
+        parts = _DOTS_SPLIT.split(name)
+        if len(parts) > 1 and len(parts[0].strip()) >= 2:
+            spellings.append(parts[0].strip())
+        for sp in spellings:
+            key = name_key(sp)
+            if key and key not in self._variants:
+                self._variants[key] = (alias, rule)
+                src = name_pattern(sp)
+                if src:
+                    self._name_sources[key] = src
+
+    def _rebuild_names(self) -> None:
+        self._name_rx = alternation(self._name_sources.values(), re.IGNORECASE)
+
+    def _discover(self, name: str) -> bool:
+        """Register a name found after a role word; True if it is new."""
+        key = name_key(name)
+        if key in self._variants or key in self._public_keys:
+            return False
+        for known in self._variants:
+            if len(known) >= 2 and (known.startswith(key) or key.startswith(known)):
+                return False
+        used = set(self._aliases.values())
+        alias = next_free_alias(surname_of(name) + "某", used)
+        self._aliases[name] = alias
+        self._add_variants(name, alias, "context_name")
+        return True
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """Full name -> alias for declared names and names discovered so far."""
+        return dict(self._aliases)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Replacements made so far per kind (only kinds that occurred)."""
+        return {k: self._counts[k] for k in sorted(self._counts, key=_KIND_ORDER.__getitem__)}
+
+    def prime(self, text: str) -> None:
+        """Discover role-word names in `text` without redacting it, so that a
+        later redact() of another text of the record (e.g. the title, redacted
+        before the body) hides them too."""
+        if not (self._detect and text):
+            return
+        folded = fold(text)
+        public = _Spans(self._public_spans(folded))
+        for rec in REGISTRY:
+            if rec.kind == Kind.NAME.value:
+                self._scan_context(rec, folded, public)
+
+    def _public_spans(self, folded: str) -> list[tuple[int, int]]:
+        if self._public_rx is None:
+            return []
+        return [m.span() for m in self._public_rx.finditer(folded) if m.end() > m.start()]
+
+    def _scan_context(self, rec: Recognizer, folded: str, blocked: "_Spans") -> None:
+        """Names found by a name recognizer join the alias table; the name
+        pattern (run afterwards) then hides them here and in later texts."""
+        changed = False
+        for s, e, _kind, _rule in rec.find(folded):
+            if blocked.overlaps(s, e):
+                continue
+            changed |= self._discover(folded[s:e])
+        if changed:
+            self._rebuild_names()
+
+    # ----------------------------------------------------------- redact
+    def redact(self, text: str) -> RedactionResult:
+        if not text:
+            return RedactionResult(text if isinstance(text, str) else "", ())
+        folded = fold(text)
+        cands: list[_Cand] = []
+
+        for kind, rx in self._protected:
+            for m in rx.finditer(folded):
+                if m.end() > m.start():
+                    s, e = _balance(folded, m.start(), m.end())
+                    cands.append((s, e, kind, "declared", 0, None))
+
+        public_list = self._public_spans(folded)
+        public = _Spans(public_list)
+
+        if self._detect:
+            has_digit = _HAS_DIGIT.search(folded) is not None
+            blocked = public
+            if "已隐去" in folded:
+                blocked = _Spans(public_list + [m.span() for m in _PLACEHOLDER.finditer(folded)])
+            for prio, rec in enumerate(REGISTRY, start=1):
+                if rec.kind == Kind.NAME.value:
+                    self._scan_context(rec, folded, blocked)
+                    continue
+                if rec.needs_digit and not has_digit:
+                    continue
+                for s, e, kind, rule in rec.find(folded):
+                    # A detector finding (mostly) covered by public values is
+                    # dropped: the agency's phone, an organisation's premises
+                    # after 住所. A public value that merely touches a finding
+                    # (an officer's name inside a detected home address) does
+                    # not unmask the rest of it.
+                    if e > s and blocked.covered(s, e) * 2 < e - s:
+                        cands.append((s, e, kind, rule, prio, None))
+
+        if self._name_rx is not None:
+            for m in self._name_rx.finditer(folded):
+                s, e = m.span()
+                if e <= s:
+                    continue
+                # A name strictly inside a longer public value stays visible:
+                # person 王强 vs. the public organisation name 王强五金店. This
+                # is the only case where a public value beats a declared value.
+                if public.strictly_inside(s, e):
+                    continue
+                alias, rule = self._variants.get(name_key(m.group()), ("某", "person_name"))
+                cands.append((s, e, Kind.NAME.value, rule, 0, alias))
+
+        if not cands:
+            return RedactionResult(text, ())
+        return self._apply(text, cands)
+
+    def _apply(self, text: str, cands: list[_Cand]) -> RedactionResult:
+        cands.sort(key=lambda c: (c[0], c[0] - c[1], c[4]))
+        out: list[str] = []
+        findings: list[Finding] = []
+        pos = 0
+        i, n = 0, len(cands)
+        while i < n:
+            best = cands[i]
+            cs, ce = best[0], best[1]
+            j = i + 1
+            while j < n and cands[j][0] < ce:
+                c = cands[j]
+                if (c[1] - c[0], -c[4]) > (best[1] - best[0], -best[4]):
+                    best = c
+                if c[1] > ce:
+                    ce = c[1]
+                j += 1
+            kind = best[2]
+            out.append(text[pos:cs])
+            out.append(best[5] if kind == Kind.NAME.value and best[5] else REPLACEMENTS.get(kind, "［已隐去］"))
+            findings.append(Finding(kind, cs, ce, best[3]))
+            self._counts[kind] = self._counts.get(kind, 0) + 1
+            pos = ce
+            i = j
+        out.append(text[pos:])
+        return RedactionResult("".join(out), tuple(findings))
+
+
+def _balance(text: str, s: int, e: int) -> tuple[int, int]:
+    """Take in the parenthesis of "(0994)3235169" when the match only has ")"."""
+    seg = text[s:e]
+    opened, closed = seg.count("("), seg.count(")")
+    if closed > opened and s > 0 and text[s - 1] == "(":
+        s -= 1
+    elif opened > closed and e < len(text) and text[e] == ")":
+        e += 1
+    return s, e
+
+
+class _Spans:
+    """Sorted spans with fast overlap queries (bisect), for public values."""
+
+    __slots__ = ("raw", "starts", "ustarts", "uends")
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.raw = sorted(spans)
+        self.starts = [s for s, _ in self.raw]
+        # Union of the spans: disjoint, sorted.
+        ustarts: list[int] = []
+        uends: list[int] = []
+        for s, e in self.raw:
+            if uends and s <= uends[-1]:
+                if e > uends[-1]:
+                    uends[-1] = e
+            else:
+                ustarts.append(s)
+                uends.append(e)
+        self.ustarts, self.uends = ustarts, uends
+
+    def _union_range(self, s: int, e: int) -> range:
+        return range(bisect_right(self.uends, s), bisect_left(self.ustarts, e))
+
+    def overlaps(self, s: int, e: int) -> bool:
+        return len(self._union_range(s, e)) > 0
+
+    def covered(self, s: int, e: int) -> int:
+        """Number of characters of [s, e) inside some span."""
+        total = 0
+        for i in self._union_range(s, e):
+            total += min(e, self.uends[i]) - max(s, self.ustarts[i])
+        return total
+
+    def strictly_inside(self, s: int, e: int) -> bool:
+        """True if one span contains [s, e) and is longer than it."""
+        i = bisect_right(self.starts, s)
+        while i > 0:
+            i -= 1
+            ps, pe = self.raw[i]
+            if pe >= e and pe - ps > e - s:
+                return True
+            if s - ps > 200:  # public values are short; stop looking back
+                break
+        return False

@@ -1,0 +1,78 @@
+"""Possible personal names nobody declared, for the staff report (SPEC 5.4)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Iterable
+
+from ._text import fold, is_han
+from .context import iter_context_names
+from .names import COMPOUND_SURNAMES, is_alias_form, name_key
+
+_jieba_ready = False
+
+
+def _posseg():
+    global _jieba_ready
+    import jieba  # imported lazily: loading the dictionary takes about a second
+    import jieba.posseg as pseg
+
+    if not _jieba_ready:
+        jieba.setLogLevel(logging.WARNING)  # jieba logs its start-up to stderr
+        _jieba_ready = True
+    return pseg
+
+
+def find_review_names(text: str, known: Iterable[str] = ()) -> list[str]:
+    """Possible personal names in `text` that are not in `known`.
+
+    Sources: jieba part-of-speech tokens tagged "nr" (person name) of 2-4 Han
+    characters, a compound surname followed by a name token (欧阳/娜娜), and names after role words (负责人张伟, see context.py).
+    Skipped: names in `known` (declared persons, aliases, officers, public
+    values) or contained in one of them, and masked forms ending in 某.
+    Deduplicated, in order of first appearance.
+
+    Known false positives of jieba's "nr" tag, left for staff to dismiss rather
+    than hidden behind a large stoplist: parts of organisation names (金鑫 in
+    阜康市金鑫铸造有限公司), syllables of transliterated names (胡阿提, 别克),
+    some place names and ordinary words that look like names.
+    Known false negatives: names jieba segments differently (田永生 -> 田/永生),
+    single-character given names after rare surnames.
+    """
+    if not text:
+        return []
+    known_keys = {name_key(k) for k in known if k is not None and str(k).strip()}
+    known_keys.discard("")
+
+    def wanted(w: str) -> bool:
+        if not 2 <= len(w) <= 4 or not all(is_han(c) for c in w):
+            return False
+        if w.endswith("某") or is_alias_form(w):
+            return False
+        k = name_key(w)
+        return not any(k in kk for kk in known_keys)
+
+    found: list[tuple[int, str]] = []
+    pos = 0
+    tokens = [(p.word, p.flag) for p in _posseg().cut(text)]
+    for i, (w, flag) in enumerate(tokens):
+        if flag == "nr" and wanted(w):
+            found.append((pos, w))
+        elif w in COMPOUND_SURNAMES and i + 1 < len(tokens):
+            # jieba splits 欧阳娜娜 into 欧阳/ns + 娜娜/nrt: join a compound
+            # surname with a following 1-2 character name token.
+            nxt, nflag = tokens[i + 1]
+            if nflag.startswith("nr") and len(nxt) <= 2 and wanted(w + nxt):
+                found.append((pos, w + nxt))
+        pos += len(w)
+    for s, _e, name in iter_context_names(fold(text)):
+        if wanted(name):
+            found.append((s, name))
+    found.sort(key=lambda t: t[0])
+    seen: set[str] = set()
+    result: list[str] = []
+    for _pos, w in found:
+        if w not in seen:
+            seen.add(w)
+            result.append(w)
+    return result

