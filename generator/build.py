@@ -10,10 +10,22 @@ from .render import Renderer, SiteView
 
 
 def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
-                settings: Mapping[str, Any]) -> tuple[list[str], dict[str, Any]]:
-    """Write every page of the prepared site into out_dir; returns (files, index stats)."""
+                settings: Mapping[str, Any], cache: Any = None, workers: int = 1,
+                min_items: int = 200) -> tuple[list[str], dict[str, Any]]:
+    """Write every page of the prepared site into out_dir; returns (files, index stats).
+
+    cache (generator.cache.BuildCache) reuses pages and the search index whose inputs
+    hash equal; workers > 1 renders detail pages in a process pool (generator.parallel)."""
     site = SiteView(prepared.site, prepared.as_of, base_url=str(prepared.site.get("base_url", "")))
     renderer = Renderer(theme_dir, out_dir, site, page_size=prepared.policy.page_size)
+    if cache is not None:
+        from .cache import PageCache
+
+        renderer.pages = PageCache(cache, theme_dir, prepared.as_of)
+    if cache is not None or workers > 1:
+        from .parallel import render_details
+
+        renderer.details = lambda r, views: render_details(r, views, workers, min_items)
     files = renderer.render_all(prepared.views)
     index_stats: dict[str, Any] = {}
     try:
@@ -21,5 +33,10 @@ def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
     except ImportError:
         build_citizen_index = None  # search issue not landed yet
     if build_citizen_index is not None and settings.get("GONGSHI_SEARCH_INDEX", True):
-        index_stats = build_citizen_index(out_dir, renderer.written.files)
+        if renderer.pages is not None:
+            index_stats = renderer.pages.search_index(out_dir, renderer.written.files, build_citizen_index)
+        else:
+            index_stats = build_citizen_index(out_dir, renderer.written.files)
+    if cache is not None:
+        cache.flush()
     return files, index_stats

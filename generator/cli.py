@@ -166,9 +166,15 @@ class _BuildProgress:
     def __call__(self, done: int, total: int) -> None:
         if total < 2 * self.PROGRESS_MIN_RECORDS:
             return
+        if self._progress is False:
+            return
         if self._progress is None:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+            try:  # rich comes with pelican; without it the build simply shows no bar
+                from rich.console import Console
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+            except ImportError:
+                self._progress = False
+                return
 
             self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                       TimeElapsedColumn(), console=Console(stderr=True), transient=True)
@@ -181,9 +187,9 @@ class _BuildProgress:
         self._progress.update(self._task, completed=done, description=description)
 
     def close(self) -> None:
-        if self._progress is not None:
+        if self._progress:
             self._progress.stop()
-            self._progress = None
+        self._progress = None
 
 
 @main.command(help="校验全部记录并列出问题（不写任何文件）。有错误时退出码非零。")
@@ -306,6 +312,49 @@ def import_(file: str, rtype: str, content: str | None) -> None:
     click.echo(f"共转换 {len(result.written)} 行，其中 {result.invalid} 行有错误（已写出，请修改后再生成网站）。")
     sys.exit(1 if result.invalid else 0)
 
+
+
+@main.command(name="search", help="工作人员全文搜索：搜索全部记录（含未公开、有错误的），列出编号、类型、状态、标题和文件。"
+                                  "显示未经隐去的原始内容，仅供内部使用；索引保存在 .gongshi/staff-index/，不写入 output/。")
+@click.argument("query")
+@click.option("--state", "states", multiple=True, metavar="STATE",
+              help="只显示这些状态：public / embargoed / draft / withheld / expired / ended / withdrawn / quarantined（可重复或用逗号分隔）")
+@click.option("--type", "types", multiple=True, metavar="TYPE", help="只显示这些类型，如 penalty 或 行政处罚（可重复）")
+@_content_opt
+@_as_of_opt
+@_settings_opt
+@click.option("--rebuild", is_flag=True, help="丢弃并重建工作人员索引")
+def staff_search_cmd(query: str, states: tuple[str, ...], types: tuple[str, ...], content: str | None,
+                     as_of: date | None, settings_file: str | None, rebuild: bool) -> None:
+    from .pipeline import prepare
+    from .policy import Policy
+    from .staff_search import format_hit, index_dir, parse_states, parse_types, staff_search
+
+    try:
+        settings = load_settings(settings_file, content, None, as_of)
+        want_states = parse_states(states)
+        want_types = parse_types(types)
+    except (click.ClickException, ValueError) as exc:
+        msg = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
+        click.secho(msg, fg="red", err=True)
+        sys.exit(EXIT_NOTHING)
+    content_dir = Path(settings["PATH"])
+    if not content_dir.is_dir():
+        click.secho(f"记录目录不存在：{content_dir}", fg="red", err=True)
+        sys.exit(EXIT_NOTHING)
+    where = index_dir(content_dir)
+    output_dir = Path(settings["OUTPUT_PATH"]).resolve()
+    if where == output_dir or output_dir in where.parents:
+        click.secho("工作人员索引不能放在网站输出目录 output/ 中（索引含未隐去的内容）。", fg="red", err=True)
+        sys.exit(EXIT_NOTHING)
+    prepared = prepare(content_dir, date.fromisoformat(settings["GONGSHI_AS_OF"]),
+                       Policy.from_settings(settings), views=False)
+    hits, stats, where = staff_search(prepared, query, want_states or None, want_types or None, rebuild=rebuild)
+    for h in hits:
+        click.echo(format_hit(h))
+    click.echo(f"共 {len(hits)} 条（按 {prepared.as_of.isoformat()} 的状态）。", err=True)
+    click.echo(f"索引 {where}：新增 {stats.added}，更新 {stats.updated}，删除 {stats.removed}，未变 {stats.unchanged}。",
+               err=True)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -35,6 +35,9 @@ class BuildState:
         self.files: list[str] = []
         self.index_stats: dict[str, Any] = {}
         self.published = False
+        self.cache: Any = None  # generator.cache.BuildCache, when caching is on
+        self.workers = 1
+        self.min_items = 200
 
 
 def _as_of(settings: dict[str, Any]) -> date:
@@ -65,9 +68,16 @@ class GongshiGenerator(Generator):
     def generate_context(self) -> None:
         state: BuildState = self.settings["GONGSHI_STATE"]
         policy = Policy.from_settings(self.settings)
+        from .cache import BuildCache
+        from .parallel import min_items_setting, workers_setting
+
+        # GONGSHI_CACHE / GONGSHI_WORKERS: see generator/cache.py, generator/parallel.py
+        state.cache = BuildCache.open(Path(self.path), self.settings)
+        state.workers, state.min_items = workers_setting(self.settings), min_items_setting(self.settings)
         # GONGSHI_PROGRESS: optional callable(done, total) set by `gongshi build` (progress bar)
         state.prepared = prepare(Path(self.path), state.as_of, policy,
-                                 progress=self.settings.get("GONGSHI_PROGRESS"))
+                                 progress=self.settings.get("GONGSHI_PROGRESS"),
+                                 cache=state.cache, workers=state.workers, min_items=state.min_items)
 
     def generate_output(self, writer: Any) -> None:
         from .build import render_site
@@ -75,8 +85,11 @@ class GongshiGenerator(Generator):
         state: BuildState = self.settings["GONGSHI_STATE"]
         assert state.prepared is not None
         state.files, state.index_stats = render_site(
-            state.prepared, Path(self.output_path), _theme_dir(self.settings), self.settings
+            state.prepared, Path(self.output_path), _theme_dir(self.settings), self.settings,
+            cache=state.cache, workers=state.workers, min_items=state.min_items,
         )
+        if state.cache is not None:
+            state.cache.close()
 
 
 def get_generators(pelican: Any) -> type:

@@ -89,13 +89,20 @@ def load_site(content_dir: Path) -> tuple[dict[str, Any], list[Problem]]:
 
 
 def prepare(content_dir: Path, as_of: date, policy: Policy, views: bool = True,
-            progress: Callable[[int, int], None] | None = None) -> Prepared:
+            progress: Callable[[int, int], None] | None = None,
+            cache: Any = None, workers: int = 1, min_items: int = 200) -> Prepared:
     """progress(done, total), when given, is called after each record is validated and
-    after each is redacted (total = 2 x records): the CLI draws a progress bar with it."""
+    after each is redacted (total = 2 x records): the CLI draws a progress bar with it.
+
+    cache (generator.cache.BuildCache) and workers > 1 make the per-record stages reuse
+    earlier results and use a process pool (generator.parallel); the result is the same."""
+    from .parallel import RecordStage
+
     content_dir = Path(content_dir)
     cal = WorkCalendar(policy.extra_holidays, policy.extra_workdays)
     site, site_problems = load_site(content_dir)
-    raws, stray, tables = loader.load_all(content_dir)
+    stage = RecordStage(content_dir, cache, workers, min_items)
+    raws, stray, tables = stage.load_all()
     for table in tables:
         rows, table_problems = load_table(table, content_dir)
         raws.extend(rows)
@@ -107,7 +114,7 @@ def prepare(content_dir: Path, as_of: date, policy: Policy, views: bool = True,
     for i, raw in enumerate(raws):
         if progress is not None:
             progress(i + 1, total)
-        record, problems = validate(raw)
+        record, problems = stage.validate(raw)
         if i in dups:
             problems.append(dups[i])
             record = None
@@ -124,9 +131,7 @@ def prepare(content_dir: Path, as_of: date, policy: Policy, views: bool = True,
         law_names=sorted({r.get("name", "") for r in unique if r.type == "law"}),
     )
     builder = ViewBuilder(ctx, as_of)
-    for done, e in enumerate(entries, len(raws) + 1):
-        if progress is not None:
-            progress(done, total)
+    for e in entries:
         if e.record is None:
             continue
         try:
@@ -134,12 +139,18 @@ def prepare(content_dir: Path, as_of: date, policy: Policy, views: bool = True,
         except Exception as exc:  # a lifecycle bug must not stop the rest of the site
             e.problems.append(Problem(e.path, 1, "-", f"无法计算公示状态（程序错误：{exc!r}），记录暂不发布。"))
             e.life = _quarantine(e.problems)
-            continue
-        if views and e.life.on_site:
-            try:
-                e.view, e.counts = builder.build(e.record, e.life)
-            except LeakError as exc:
-                e.problems.append(Problem(e.path, 1, "-", str(exc)))
+    todo = [e for e in entries if views and e.record is not None and e.life.on_site]
+    built = stage.build_views(builder, [(e.record, e.life) for e in todo])  # in order, lazily
+    todo_ids = {id(e) for e in todo}
+    for done, e in enumerate(entries, len(raws) + 1):
+        if progress is not None:
+            progress(done, total)
+        if id(e) in todo_ids:
+            result = next(built)
+            if result[0] == "leak":
+                e.problems.append(Problem(e.path, 1, "-", result[1]))
                 e.life = _quarantine(e.problems)
+            else:
+                e.view, e.counts = result[1], result[2]
     entries.sort(key=lambda e: (e.path, e.rid))
     return Prepared(content_dir, as_of, policy, site, site_problems, entries, stray, cal)

@@ -45,6 +45,35 @@ def ensure_views(items: Iterable[Any]) -> list[PublicView]:
     return out
 
 
+_FORMULA_START = ("=", "+", "@", "\t", "\r")
+
+
+def _csv_cell(value: str) -> str:
+    """A cell Excel will not run as a formula (=, +, @, or - not followed by a number)."""
+    if value and (value.startswith(_FORMULA_START) or (value[0] == "-" and not _is_number(value[1:]))):
+        return "'" + value
+    return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _html_text(fragment: str) -> str:
+    """Plain text of a sanitised, redacted HTML fragment (paragraphs on their own lines)."""
+    if not fragment.strip():
+        return ""
+    from bs4 import BeautifulSoup
+
+    text = BeautifulSoup(fragment, "html.parser").get_text("\n")
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
 @dataclass
 class SiteView:
     """Agency information from site.yaml (public by design) and build facts."""
@@ -84,6 +113,10 @@ class Renderer:
         )
         self.env.filters["date"] = lambda d: d.strftime("%Y-%m-%d") if d else ""
         self.written = Written()
+        # Set by generator.build: a generator.cache.PageCache (reuse pages whose inputs
+        # hash equal) and a callable rendering all detail pages (generator.parallel's pool).
+        self.pages: Any = None
+        self.details: Any = None
 
     # -- writing --------------------------------------------------------------
     def write(self, rel: str, text: str | bytes) -> None:
@@ -94,13 +127,19 @@ class Renderer:
         self.written.add(rel)
 
     def page(self, rel: str, template: str, **ctx: Any) -> None:
+        if self.pages is not None:
+            html = self.pages.page(self, rel, template, ctx)
+        else:
+            html = self.render_page(rel, template, self.site, ctx)
+        self.write(rel, html)
+
+    def render_page(self, rel: str, template: str, site: Any, ctx: Mapping[str, Any]) -> str:
         depth = rel.count("/")
         root = "../" * depth
         nav = self._nav()
-        html = self.env.get_template(template).render(
-            site=self.site, root=root, url=rel, nav=nav, sections=SECTIONS, types=TYPES, **ctx
+        return self.env.get_template(template).render(
+            site=site, root=root, url=rel, nav=nav, sections=SECTIONS, types=TYPES, **ctx
         )
-        self.write(rel, html)
 
     def _nav(self) -> list[dict[str, Any]]:
         out = []
@@ -135,10 +174,13 @@ class Renderer:
         self.copy_static()
         for t in LISTING_ORDER:
             self.render_type(t, by_type.get(t, []))
-        for v in views:
-            self.render_detail(v)
-            for a in v.attachments:
-                self.write(a["url"], Path(a["src"]).read_bytes())
+        if self.details is not None:
+            self.details(self, views)
+        else:
+            for v in views:
+                self.render_detail(v)
+                for a in v.attachments:
+                    self.write(a["url"], Path(a["src"]).read_bytes())
         self.render_home(by_type)
         self.render_sections(by_type)
         self.page("pre/agency.html", "agency.html",
@@ -280,24 +322,30 @@ class Renderer:
                   fine_total=sum(fines))
 
     # -- open data -------------------------------------------------------------
+    # 政府信息公开条例 第二十四条 (检索、查阅、下载): each post type as CSV + JSON of
+    # exactly what its pages show — built only from PublicView (already redacted).
+    # Withdrawn records (only a 撤回说明 is public) are left out, like the listings;
+    # expired / withheld / embargoed records have no view at all. Columns are the
+    # same in every build (stable schema), empty where a record has no value.
     def render_open_data(self, by_type: Mapping[str, list[PublicView]]) -> None:
         dictionary = []
         for t in POST_TYPES:
             rt = TYPES[t]
             items = [v for v in by_type.get(t, []) if not v.withdrawn]
             columns = self._columns(t, items)
+            rows = [self._open_row(v, columns) for v in items]
             buf = io.StringIO()
-            writer = csv.writer(buf, lineterminator="\r\n")
+            writer = csv.writer(buf, lineterminator="\r\n")  # Excel: BOM + CRLF
             writer.writerow([label for _, label in columns])
-            for v in items:
-                writer.writerow([v.open_data.get(k, "") for k, _ in columns])
+            for row in rows:
+                writer.writerow([_csv_cell(row[k]) for k, _ in columns])
             self.write(f"data/{t}.csv", "\ufeff" + buf.getvalue())
             data = {
                 "type": t,
                 "label": rt.label,
                 "as_of": self.site.as_of.isoformat(),
                 "fields": [{"key": k, "label": label} for k, label in columns],
-                "records": [{k: v.open_data.get(k, "") for k, _ in columns} for v in items],
+                "records": rows,
             }
             self.write(f"data/{t}.json", json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n")
             dictionary.append({"rtype": rt, "columns": columns, "count": len(items),
@@ -305,20 +353,33 @@ class Renderer:
         self.page("data/index.html", "data.html", meta=self.meta("开放数据", "开放数据", "数据"),
                   dictionary=dictionary)
 
+    def _open_row(self, v: PublicView, columns: list[tuple[str, str]]) -> dict[str, str]:
+        """One record's open data: the page's fields, full text, status, corrections, URL."""
+        row = {k: str(v.open_data.get(k, "")) for k, _ in columns}
+        row["id"] = v.rid
+        row["title"] = v.title
+        if "full_text" in row:
+            row["full_text"] = _html_text(v.body_html)
+        row["status"] = v.status
+        row["corrections"] = "；".join(f"{d} {note}" for d, note in v.corrections)
+        row["url"] = self._abs(v.url)
+        return row
+
     @staticmethod
-    def _columns(t: str, items: list[PublicView]) -> list[tuple[str, str]]:
+    def _columns(t: str, items: list[PublicView] | None = None) -> list[tuple[str, str]]:
         rt = TYPES[t]
-        cols: list[tuple[str, str]] = [("id", "记录编号"), ("title", "标题")]
+        title_label = rt.fields["title"].label if "title" in rt.fields else "标题"  # 案件名称 for penalties
+        cols: list[tuple[str, str]] = [("id", "记录编号"), ("title", title_label)]
         seen = {"id", "title"}
         for key, spec in rt.fields.items():
             if key not in seen:
                 cols.append((key, spec.label))
                 seen.add(key)
-        for extra_key, label in (("authority", "执法主体"),):
-            if t in ("penalty", "coercive"):
-                cols.append((extra_key, label))
-        present = {k for v in items for k in v.open_data}
-        return [(k, label) for k, label in cols if k in ("id", "title") or k in present or not items]
+        if t in ("penalty", "coercive"):
+            cols.append(("authority", "执法主体"))
+            cols.append(("full_text", "决定书全文"))
+        cols += [("status", "公示状态"), ("corrections", "更正记录"), ("url", "详情页面地址")]
+        return cols
 
     # -- feed, sitemap, robots ---------------------------------------------------
     def _abs(self, rel: str) -> str:

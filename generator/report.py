@@ -6,7 +6,7 @@ build_report(prepared) gathers, as of the prepared date:
   by kind (Entry.counts — never a value), warnings, and possible personal
   names nobody declared (redaction.find_review_names, SPEC 5.4);
 - the action lists a bureau works from (SPEC 7, section keys in brackets):
-  publications overdue or due soon [publish], withdrawals [withdraw], items
+  publications overdue or due soon [publish], published late [late], withdrawals [withdraw], items
   taken down within 30 days [expiring], notices ending within 5 working days
   [notices], applications within 5 working days of their statutory deadline
   [applications], officers' certificates expiring within 60 days [certs],
@@ -229,28 +229,34 @@ def _item(e: Entry, text: str, level: str = "warn", when: date | None = None) ->
     return Item(e.path, e.rid, _type_label(e), text, level, when)
 
 
-def _publish(prepared: Prepared, e: Entry, out: list[Item]) -> None:
-    """Decision info not public by its deadline (7/20 working days after the decision)."""
+def _publish(prepared: Prepared, e: Entry, out: list[Item], late_out: list[Item]) -> None:
+    """Decision info not public by its deadline (7/20 working days after the decision);
+    late_out gets the records that are public but went public after their deadline."""
     rt = TYPES.get(e.type or "")
     life, rec = e.life, e.record
-    if rt is None or not rt.decision or rec is None or life.deadline is None:
+    if rt is None or not rt.decision or rec is None or not rt.date_key:
+        return
+    decided = rec.get(rt.date_key)
+    if not isinstance(decided, date):
         return
     as_of, cal = prepared.as_of, prepared.calendar
     days = prepared.policy.publication_deadline(rec.type)
-    decided = rec.get(rt.date_key) if rt.date_key else None
-    head = f"决定日期 {_fmt(decided)}，应于 {life.deadline.isoformat()} 前公开（{days}个工作日）"
+    # drafts get no deadline from the lifecycle (rule 1 returns early): compute it here
+    deadline = life.deadline or cal.add_workdays(decided, days)
+    head = f"决定日期 {decided.isoformat()}，应于 {deadline.isoformat()} 前公开（{days}个工作日）"
     if life.state in (State.EMBARGOED, State.DRAFT):
         why = f"当前{life.state.label}：{life.reason}"
-        if as_of > life.deadline:
-            late = cal.workdays_between(life.deadline, as_of)
-            out.append(_item(e, f"{head}，已逾期 {late} 个工作日；{why}", "bad", life.deadline))
+        if as_of > deadline:
+            late = cal.workdays_between(deadline, as_of)
+            out.append(_item(e, f"{head}，已逾期 {late} 个工作日；{why}", "bad", deadline))
         else:
-            left = cal.workdays_between(as_of, life.deadline)
+            left = cal.workdays_between(as_of, deadline)
             if left <= NOTICE_WORKING_DAYS:
-                out.append(_item(e, f"{head}，还剩 {left} 个工作日；{why}", "warn", life.deadline))
-    elif life.on_site and life.extra.get("late") and life.public_from is not None:
-        out.append(_item(e, f"{head}；实际于 {life.public_from.isoformat()} 起公开，晚于期限", "info",
-                         life.deadline))
+                out.append(_item(e, f"{head}，还剩 {left} 个工作日；{why}", "warn", deadline))
+    elif life.on_site and life.public_from is not None and life.public_from > deadline:
+        late = cal.workdays_between(deadline, life.public_from)
+        late_out.append(_item(e, f"{head}；实际于 {life.public_from.isoformat()} 起公开，晚 {late} 个工作日",
+                              "info", deadline))
 
 
 def _withdraw(prepared: Prepared, e: Entry, out: list[Item]) -> None:
@@ -385,6 +391,7 @@ def build_report(prepared: Prepared, review: bool = True) -> Report:
     sections = [
         Section("publish", "逾期或即将到期未公开",
                 "决定信息应在决定后规定的工作日内公开（处罚、许可7个，其他20个；安全生产法第七十八条、S000 第三十二条、S003 第十三条）。"),
+        Section("late", "迟延公开", "已公开、但首次公开日期晚于公开期限的决定信息（用于年度考核和整改）。"),
         Section("withdraw", "撤回",
                 "已公示的决定被撤销、确认违法或要求重新作出的，应在3个工作日内撤下并作出说明（S004 事后公示(七)）。"),
         Section("expiring", f"{EXPIRING_DAYS}天内撤下", "公示期满或指定撤下日期将到的记录。"),
@@ -413,7 +420,7 @@ def build_report(prepared: Prepared, review: bool = True) -> Report:
             warnings=[p.message for p in e.problems if p.severity != "error"],
             errors=len(e.errors),
         ))
-        _publish(prepared, e, by_key["publish"])
+        _publish(prepared, e, by_key["publish"], by_key["late"])
         _withdraw(prepared, e, by_key["withdraw"])
         _expiring(prepared, e, by_key["expiring"])
         _notices(prepared, e, by_key["notices"])

@@ -56,7 +56,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from .loader import ID_RE, display_path, type_for
+from .loader import display_path, type_for
 from .model import Problem, RawRecord
 from .schema import (
     COMMON,
@@ -427,11 +427,6 @@ def _match(key: str, hmap: Mapping[str, str]) -> str | None:
     if cut != key and cut in hmap:
         return hmap[cut]
     return None
-
-
-def _label(rtype: str, target: str) -> str:
-    spec = _field_spec(rtype, target)
-    return spec.label if spec else target
 
 
 def read_table(source: Path, content_dir: Path, rtype: str | None = None) -> TableResult:

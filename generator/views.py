@@ -209,6 +209,11 @@ class ViewBuilder:
     def build(self, record: Record, life: Lifecycle) -> tuple[PublicView, dict[str, int]]:
         """Return the view and the redaction counts by kind. Raises LeakError."""
         rd = build_redactor(record, self.ctx)
+        # Names found after role words (负责人张伟) anywhere in the record are
+        # masked in every text of it, including the title redacted first.
+        for text in (record.body, *(v for v in record.fields.values() if isinstance(v, str))):
+            if text:
+                rd.prime(text)
         r = lambda text: rd.redact(str(text)).text if text not in (None, "") else ""  # noqa: E731
         rt = TYPES[record.type]
         f = record.fields

@@ -11,13 +11,16 @@
     r.aliases   # {"都炳锋": "都某"}
     r.counts    # {"phone": 1, "name": 1}  (per kind, accumulated; never values)
 
-Precedence: declared protected values and names are always hidden (a name
-strictly inside a longer public value, e.g. 王强 in 王强五金店, stays visible);
-public values suppress the detectors for undeclared values (detectors.REGISTRY:
-ID numbers, mobiles, landlines, bank cards, certificates, plates, addresses,
-names after role words); overlapping findings become one replacement, the
+Precedence: declared protected values and names are always hidden, in any
+spacing, hyphenation or width (a name strictly inside a longer public value,
+e.g. 王强 in 王强五金店, stays visible); public values suppress the detectors
+for undeclared values (detectors.REGISTRY: ID numbers, mobiles, landlines, bank
+cards, property certificates, plates, addresses, names after role words) when
+they cover the finding; overlapping findings become one replacement, the
 longest finding decides its kind. Replacement texts are in REPLACEMENTS; a name
 becomes its alias (李小明 -> 李某, 欧阳娜娜 -> 欧阳某, collisions 李某甲/李某乙).
+Names found after role words (负责人张伟) join the record's alias table;
+Redactor.prime(text) finds them before the texts are redacted.
 
 Helpers: alias_names, surname_of, is_valid_id_number, birth_date_from_id,
 age_on, normalize_width, and find_review_names (jieba-based list of possible

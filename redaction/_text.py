@@ -6,6 +6,8 @@ span found in the transformed text is the same span in the original text.
 
 from __future__ import annotations
 
+import re
+
 # Full-width ASCII block U+FF01..U+FF5E -> U+0021..U+007E, ideographic space -> space.
 _WIDTH_TABLE: dict[int, str] = {cp: chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
 _WIDTH_TABLE[0x3000] = " "
@@ -31,9 +33,22 @@ for _cp in (0x00A0, 0x1680, 0x202F, 0x205F, 0x2060, 0xFEFF, *range(0x2000, 0x200
 del _cp
 
 
+_FOLD_MAP: dict[str, str] = {chr(k): v for k, v in _FOLD_TABLE.items()}
+_FOLD_RX = re.compile("[" + re.escape("".join(_FOLD_MAP)) + "]")
+
+
+def _fold_char(m: re.Match[str]) -> str:
+    return _FOLD_MAP[m.group()]
+
+
 def fold(s: str) -> str:
-    """normalize_width plus dash/space folding (internal, same length)."""
-    return s.translate(_FOLD_TABLE)
+    """normalize_width plus dash/space folding (internal, same length).
+
+    A regex substitution of the (few) affected characters is about twice as
+    fast as str.translate with a dict on Chinese text, which makes Python look
+    up every character.
+    """
+    return _FOLD_RX.sub(_fold_char, s)
 
 
 # Han ideographs: CJK unified (incl. extension A), compatibility, extensions B+ and 〇.

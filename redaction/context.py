@@ -39,14 +39,17 @@ COMMON_SURNAMES = frozenset(
 )
 
 # Characters that end a name: verbs, particles and prepositions that commonly
-# follow a person's name in enforcement prose. Only consulted for the 2nd and
-# 3rd character after the surname ("shortest plausible name").
+# follow a person's name in enforcement prose. A name is cut before one of
+# these as its third character ("shortest plausible name": 张伟未… -> 张伟).
 STOP_CHARS = frozenset(
     "未在的于因等和与及或、正已将对把被是了也为到从向自由称说讲进使用擅私违无不没持驾驶操作负签拒"
     "经现当所系以就则又均都并同另曾应要需须可能会来去前后时处男女电手联身住家年岁出还先再该其此"
     "这那个各每即仍便却且而给让叫请通告表反提报发带拿随跟往离至帮替坐开关上下入回着过得地问答承"
-    "认供述陈某们方面等系"
+    "认供述陈某们方面"
 )
+# Characters that cannot start a given name (当事人于当日…, 员工都未…): the
+# particles above without those common in given names (正, 自, 同, 进, 家 …).
+FIRST_GIVEN_STOP = STOP_CHARS - frozenset("正为自由进同来出开发承家讲陈")
 
 # Two-character words that start with a surname character but are not names
 # (当事人陈述, 作业人员安全…, 负责人签字 …).
@@ -59,7 +62,7 @@ NOT_NAMES = frozenset(
     许可 解除 解释 包装 季度 宋体 党员 杜绝 简易 简单 凌晨 左侧 左右 符合 章程 易燃 易爆 冷却
     冷库 纪律 毕业 季节 涂料 涂刷 盛装 路面 辛苦 尤其 阳台 农业 农民 连续 连接 景区 费用 柏油
     沙子 沙土 巩固 迟到 迟延 封闭 封存 谈话 南侧 南面 班组 班长 储存 储罐 皮肤 井下 井口 容器
-    普通 薄弱 修理 修改 修复 宿舍 危险 危害 危化 银行 衣服 蒋某 王某 燕麦 华侨 甘肃 江苏 江西
+    普通 薄弱 修理 修改 修复 宿舍 危险 危害 危化 银行 衣服 燕麦 华侨 甘肃 江苏 江西
     湖南 海南 云南 吉林 黑龙 宁夏 青海 西藏 新疆 广东 广西 山东 山西 河南 河北 安徽 福建 贵州
     四川 陕西 辽宁 浙江 内蒙 台湾 香港 澳门 上海 北京 天津 重庆 苏州 杭州 南京 武汉 成都 西安
     海上 古代 曲线 祝贺 乐意 乐于 贺电 钱款 姜黄 葛根 伊始 朱红 秦岭 蒙古 巴士 戴着 戴好 戴上
@@ -96,7 +99,7 @@ def _plausible(run: str) -> str | None:
     if len(run) <= slen:
         return None
     first_given = run[slen]
-    if first_given in STOP_CHARS or run[slen - 1 : slen + 1] in NOT_NAMES or run[:2] in NOT_NAMES:
+    if first_given in FIRST_GIVEN_STOP or run[slen - 1 : slen + 1] in NOT_NAMES or run[:2] in NOT_NAMES:
         return None
     n = slen + 1
     if len(run) > n and run[n] not in STOP_CHARS and run[n] != "某":

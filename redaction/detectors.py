@@ -42,6 +42,9 @@ class Recognizer:
     kind: ClassVar[str] = ""
     #: Only run when the text contains an ASCII digit (after folding).
     needs_digit: ClassVar[bool] = True
+    #: Only run when the text has a run of at least this many digits (with
+    #: up to three separators between them); see engine.digit_run_class().
+    min_run: ClassVar[int] = 0
 
     def find(self, text: str) -> Iterator[Candidate]:  # pragma: no cover - interface
         raise NotImplementedError
@@ -56,41 +59,34 @@ class IdNumberRecognizer(Recognizer):
       province code (a mistyped ID is still an ID: err on hiding);
     - id15: 15 digits, province code and a valid 19YYMMDD birth date.
     Accepted shapes: contiguous, 6-8-4 and 6-4-4-4 groups; any other grouping
-    with single separators only when the check character is correct.
+    (up to two separator characters between digits) only when the check
+    character is correct.
     """
 
     kind = "id_number"
-    _shapes18 = re.compile(
-        rf"{_D0}(?:"
-        r"[0-9]{16}[0-9Xx]"
-        rf"|[0-9]{{5}}{_SEP}{{1,2}}[0-9]{{8}}{_SEP}{{1,2}}[0-9]{{3}}[0-9Xx]"
-        rf"|[0-9]{{5}}{_SEP}{{1,2}}[0-9]{{4}}{_SEP}{{1,2}}[0-9]{{4}}{_SEP}{{1,2}}[0-9]{{3}}[0-9Xx]"
-        r")(?![0-9])"
-    )
-    _loose18 = re.compile(rf"{_D0}(?:{_SEP}?[0-9]){{16}}{_SEP}?[0-9Xx](?![0-9])")
+    min_run = 15
+    # Any grouping with up to two separators between digits; the shape is
+    # classified afterwards (strict shapes may carry a wrong check digit).
+    _rx18 = re.compile(rf"{_D0}(?:{_SEP}{{0,2}}[0-9]){{16}}{_SEP}{{0,2}}[0-9Xx](?![0-9])")
+    _STRICT_SHAPES = ((18,), (6, 8, 4), (6, 4, 4, 4))
+    _groups = re.compile(r"[0-9Xx]+")
     _shapes15 = re.compile(
         rf"{_D0}(?:[0-9]{{14}}|[0-9]{{5}}{_SEP}{{1,2}}[0-9]{{6}}{_SEP}{{1,2}}[0-9]{{3}})(?![0-9Xx])"
     )
     _strip = re.compile(r"[ \t-]")
 
     def find(self, text: str) -> Iterator[Candidate]:
-        strict: set[tuple[int, int]] = set()
-        for m in self._shapes18.finditer(text):
-            d = self._strip.sub("", m.group()).upper()
+        for m in self._rx18.finditer(text):
+            raw = m.group()
+            d = self._strip.sub("", raw).upper()
             if parse_birth(d[6:14]) is None:
                 continue
             if checksum_ok(d):
-                strict.add(m.span())
                 yield m.start(), m.end(), self.kind, "id18"
             elif d[:2] in PROVINCE_CODES:
-                strict.add(m.span())
-                yield m.start(), m.end(), self.kind, "id18_unchecked"
-        for m in self._loose18.finditer(text):
-            if m.span() in strict:
-                continue
-            d = self._strip.sub("", m.group()).upper()
-            if parse_birth(d[6:14]) is not None and checksum_ok(d):
-                yield m.start(), m.end(), self.kind, "id18"
+                shape = tuple(len(g) for g in self._groups.findall(raw))
+                if shape in self._STRICT_SHAPES:
+                    yield m.start(), m.end(), self.kind, "id18_unchecked"
         for m in self._shapes15.finditer(text):
             d = self._strip.sub("", m.group())
             if d[:2] in PROVINCE_CODES and parse_birth("19" + d[6:12]) is not None:
@@ -104,6 +100,7 @@ class MobileRecognizer(Recognizer):
     an amount (…元)."""
 
     kind = "phone"
+    min_run = 10
     _number = rf"1[3-9][0-9](?:{_SEP}{{0,2}}[0-9]){{8}}"
     _rx = re.compile(
         r"(?:"
@@ -127,6 +124,7 @@ class LandlineRecognizer(Recognizer):
     are not detected (too many false positives)."""
 
     kind = "phone"
+    min_run = 10
     _area = r"0(?:10|2[0-9]|[3-9][0-9]{2})"
     _area_tail = r"(?:10|2[0-9]|[3-9][0-9]{2})"  # the area code without its 0
     _local = rf"(?:[2-9][0-9]{{6,7}}|[2-9][0-9]{{2,3}}{_SEP}[0-9]{{4}})"
@@ -164,6 +162,7 @@ class BankCardRecognizer(Recognizer):
     of four (last group 1-7 digits) or 6+rest."""
 
     kind = "bank_account"
+    min_run = 15
     _rx = re.compile(
         rf"{_D0}(?:"
         r"[0-9]{15,18}"
@@ -234,7 +233,15 @@ class PropertyCertRecognizer(Recognizer):
         ),
     )
 
+    # Every pattern below contains one of these words: a cheap first check.
+    _gate = re.compile(
+        "不动产|权证|房产证|国用|集用|集建|集有|国有|土地证|土地使用|登记证|行驶证|发动机|识别代|识别码|车架"
+        "|VIN|vin|Vin"
+    )
+
     def find(self, text: str) -> Iterator[Candidate]:
+        if self._gate.search(text) is None:
+            return
         for m in self._realty.finditer(text):
             start = m.start()
             window = text[max(0, start - 24) : start]
@@ -273,9 +280,11 @@ class PlateRecognizer(Recognizer):
 # ------------------------------------------------------------- addresses
 class AddressRecognizer(Recognizer):
     """The text after 住址/家住/住所/现住/家庭住址/现住址/户籍地/居住地 (optional
-    "：", ":", "为", "是", "在", or the next cell of a Markdown table), up to the next ，。；;,、| or newline, a closing
-    parenthesis that was not opened inside the address, a following label
-    (电话/手机/联系/身份证/邮编), or 60 characters."""
+    "：", ":", "为", "是", "在", or the next cell of a Markdown table), up to
+    the next ，。；;,、| or newline, a closing parenthesis that was not opened
+    inside the address, a following label (电话/手机/联系/身份证/邮编), or 60
+    characters. Organisation premises after 住所 stay visible when they are
+    passed as public values."""
 
     kind = "address"
     needs_digit = False

@@ -9,7 +9,7 @@ from enum import Enum
 from typing import Iterable
 
 from ._text import NAME_DOTS, fold
-from .declared import alternation, flexible_pattern, name_pattern, public_pattern
+from .declared import GAP_RUNS, Squashed, name_core, squash, value_core
 from .detectors import REGISTRY, Recognizer
 from .names import alias_names, is_alias_form, name_key, next_free_alias, surname_of
 
@@ -42,10 +42,25 @@ REPLACEMENTS: dict[str, str] = {
 _KIND_ORDER = {k.value: i for i, k in enumerate(Kind)}
 _KINDS = frozenset(_KIND_ORDER)
 _HAS_DIGIT = re.compile(r"[0-9]")
+# Digit runs (up to three separators between digits) of 10 and 15 digits:
+# recognizers declare the run they need (Recognizer.min_run), most short texts
+# (dates, amounts, article numbers) have neither and skip the number patterns.
+_RUN10 = re.compile(r"[0-9](?:[ \t()+\-]{0,3}[0-9]){9}")
+_RUN15 = re.compile(r"[0-9](?:[ \t()+\-]{0,3}[0-9]){14}")
+
+
+def digit_run_class(folded: str) -> int:
+    """0: no digit; 1: digits; 10: a run of 10+ digits; 15: a run of 15+."""
+    m = _RUN10.search(folded)
+    if m is None:
+        return 0 if _HAS_DIGIT.search(folded) is None else 1
+    return 15 if _RUN15.search(folded, m.start()) is not None else 10
 # A replacement made earlier (in folded form): detectors must not fire inside
 # it, so that redacting an already redacted text changes nothing.
 _PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,10}已隐去\]")
 _DOTS_SPLIT = re.compile("[" + re.escape(NAME_DOTS) + "]")
+_NAME = Kind.NAME.value
+_OTHER = Kind.OTHER.value
 
 
 @dataclass(frozen=True)
@@ -73,17 +88,19 @@ class Redactor:
     """Redacts the texts of one record.
 
     protected: (kind, value) pairs that are always hidden, in any spacing,
-        hyphenation or width (kind "name" is treated like an entry of `names`,
-        unknown kinds like "other").
+        hyphenation, width or letter case (kind "name" is treated like an entry
+        of `names`, unknown kinds like "other").
     names: natural persons' names, replaced by their alias (李小明 -> 李某);
         the order fixes 甲/乙 for colliding aliases.
-    public: values that must stay visible; they suppress detector findings that
-        they (mostly) cover, never a declared value or name.
+    public: values that must stay visible; they suppress detector findings
+        they cover (at least 80% of the finding), never a declared value or
+        name (except a name strictly inside a longer public value).
     detect: run the recognizers for undeclared values (detectors.REGISTRY).
 
     Create one instance per record and use it for every text of the record:
     aliases stay stable, and names discovered after a role word (负责人张伟)
-    are hidden in every later text too (see prime()).
+    are hidden in every later text too (see prime()). Construction does no
+    regex compilation, so it is cheap enough to do 10,000 times per build.
     """
 
     def __init__(
@@ -95,8 +112,9 @@ class Redactor:
         detect: bool = True,
     ) -> None:
         self._detect = bool(detect)
-        name_list: list[str] = []
-        by_kind: dict[str, list[str]] = {}
+        declared_names: list[str] = []
+        # core -> kind (the first kind declared wins for identical values)
+        self._protected: dict[str, str] = {}
         for kind, value in protected:
             if value is None:
                 continue
@@ -105,40 +123,29 @@ class Redactor:
                 continue
             k = str(getattr(kind, "value", kind))
             if k == Kind.NAME.value:
-                name_list.append(v)
+                declared_names.append(v)
                 continue
             if k not in _KINDS:
                 k = Kind.OTHER.value
-            src = flexible_pattern(v)
-            if src is not None:
-                by_kind.setdefault(k, []).append(src)
-        name_list = [str(n).strip() for n in names if n is not None and str(n).strip()] + name_list
-        self._protected: list[tuple[str, re.Pattern[str]]] = []
-        for k in sorted(by_kind, key=_KIND_ORDER.__getitem__):
-            rx = alternation(by_kind[k], re.IGNORECASE)
-            if rx is not None:
-                self._protected.append((k, rx))
+            core = value_core(v)
+            if core:
+                self._protected.setdefault(core, k)
 
-        public_src = [p for p in (public_pattern(str(v)) for v in public if v is not None) if p]
-        self._public_rx = alternation(public_src, re.IGNORECASE)
-        self._public_keys = frozenset(
-            name_key(str(v)) for v in public if v is not None and str(v).strip()
-        )
+        pub = [str(v) for v in public if v is not None]
+        self._public_cores = tuple(c for c in dict.fromkeys(map(value_core, pub)) if c)
+        self._public_keys = frozenset(map(name_key, pub))
 
-        # Name table: name -> alias; variant key -> (alias, rule).
-        self._aliases: dict[str, str] = alias_names(name_list)
-        self._variants: dict[str, tuple[str, str]] = {}
-        self._name_sources: dict[str, str] = {}
+        name_list = [str(n).strip() for n in names if n is not None and str(n).strip()]
+        self._aliases: dict[str, str] = alias_names(name_list + declared_names)
+        # name core -> (alias, rule)
+        self._name_cores: dict[str, tuple[str, str]] = {}
         for n, a in self._aliases.items():
-            if is_alias_form(n):
-                continue  # already masked: nothing to replace
-            self._add_variants(n, a, "person_name")
-        self._name_rx: re.Pattern[str] | None = None
-        self._rebuild_names()
+            if not is_alias_form(n):  # already masked: nothing to replace
+                self._add_name(n, a, "person_name")
         self._counts: dict[str, int] = {}
 
     # ------------------------------------------------------------ names
-    def _add_variants(self, name: str, alias: str, rule: str) -> None:
+    def _add_name(self, name: str, alias: str, rule: str) -> None:
         spellings = [name]
         # For dotted names also the first part alone (胡阿提别克 of
         # 胡阿提别克·努尔哈孜), if it is at least two characters long.
@@ -146,29 +153,18 @@ class Redactor:
         if len(parts) > 1 and len(parts[0].strip()) >= 2:
             spellings.append(parts[0].strip())
         for sp in spellings:
-            key = name_key(sp)
-            if key and key not in self._variants:
-                self._variants[key] = (alias, rule)
-                src = name_pattern(sp)
-                if src:
-                    self._name_sources[key] = src
+            core = name_core(sp)
+            if core:
+                self._name_cores.setdefault(core, (alias, rule))
 
-    def _rebuild_names(self) -> None:
-        self._name_rx = alternation(self._name_sources.values(), re.IGNORECASE)
-
-    def _discover(self, name: str) -> bool:
-        """Register a name found after a role word; True if it is new."""
-        key = name_key(name)
-        if key in self._variants or key in self._public_keys:
-            return False
-        for known in self._variants:
-            if len(known) >= 2 and (known.startswith(key) or key.startswith(known)):
-                return False
-        used = set(self._aliases.values())
-        alias = next_free_alias(surname_of(name) + "某", used)
+    def _discover(self, name: str) -> None:
+        """Register a name found after a role word (unless known or public)."""
+        core = name_core(name)
+        if core in self._name_cores or name_key(name) in self._public_keys:
+            return
+        alias = next_free_alias(surname_of(name) + "某", set(self._aliases.values()))
         self._aliases[name] = alias
-        self._add_variants(name, alias, "context_name")
-        return True
+        self._add_name(name, alias, "context_name")
 
     @property
     def aliases(self) -> dict[str, str]:
@@ -187,26 +183,32 @@ class Redactor:
         if not (self._detect and text):
             return
         folded = fold(text)
-        public = _Spans(self._public_spans(folded))
+        public = _Spans(self._public_spans(Squashed(folded, GAP_RUNS)))
         for rec in REGISTRY:
             if rec.kind == Kind.NAME.value:
                 self._scan_context(rec, folded, public)
 
-    def _public_spans(self, folded: str) -> list[tuple[int, int]]:
-        if self._public_rx is None:
-            return []
-        return [m.span() for m in self._public_rx.finditer(folded) if m.end() > m.start()]
+    def _public_spans(self, sq: Squashed) -> list[tuple[int, int]]:
+        out: list[tuple[int, int]] = []
+        kept = sq.kept
+        for core in self._public_cores:
+            if core in kept:  # cheap pre-check: most values are absent
+                out.extend(sq.find_all(core, alnum_bounds=True))
+        return out
 
     def _scan_context(self, rec: Recognizer, folded: str, blocked: "_Spans") -> None:
         """Names found by a name recognizer join the alias table; the name
-        pattern (run afterwards) then hides them here and in later texts."""
-        changed = False
+        matching (run afterwards) then hides them here and in later texts."""
         for s, e, _kind, _rule in rec.find(folded):
             if blocked.overlaps(s, e):
                 continue
-            changed |= self._discover(folded[s:e])
-        if changed:
-            self._rebuild_names()
+            # A known name starting here (负责人李小明…, declared 李小明) is
+            # hidden by the name matching already; the detector's shorter or
+            # longer guess must not become a second person.
+            here = squash(folded[s : s + 16])
+            if any(here.startswith(k) for k in self._name_cores):
+                continue
+            self._discover(folded[s:e])
 
     # ----------------------------------------------------------- redact
     def redact(self, text: str) -> RedactionResult:
@@ -215,53 +217,62 @@ class Redactor:
         folded = fold(text)
         cands: list[_Cand] = []
 
-        for kind, rx in self._protected:
-            for m in rx.finditer(folded):
-                if m.end() > m.start():
-                    s, e = _balance(folded, m.start(), m.end())
+        need_sq = self._protected or self._public_cores or self._name_cores
+        sq = Squashed(folded, GAP_RUNS) if need_sq else None
+        if sq is not None:
+            for core, kind in self._protected.items():
+                if core not in sq.kept:
+                    continue
+                for s, e in sq.find_all(core):
+                    s, e = _balance(folded, s, e)
                     cands.append((s, e, kind, "declared", 0, None))
-
-        public_list = self._public_spans(folded)
+            public_list = self._public_spans(sq)
+        else:
+            public_list = []
         public = _Spans(public_list)
 
         if self._detect:
-            has_digit = _HAS_DIGIT.search(folded) is not None
+            run = digit_run_class(folded)
             blocked = public
             if "已隐去" in folded:
                 blocked = _Spans(public_list + [m.span() for m in _PLACEHOLDER.finditer(folded)])
             for prio, rec in enumerate(REGISTRY, start=1):
-                if rec.kind == Kind.NAME.value:
+                if rec.kind == _NAME:
                     self._scan_context(rec, folded, blocked)
                     continue
-                if rec.needs_digit and not has_digit:
+                if (rec.needs_digit and not run) or run < rec.min_run:
                     continue
                 for s, e, kind, rule in rec.find(folded):
-                    # A detector finding (mostly) covered by public values is
+                    # A detector finding that is (almost) all public value is
                     # dropped: the agency's phone, an organisation's premises
-                    # after 住所. A public value that merely touches a finding
-                    # (an officer's name inside a detected home address) does
-                    # not unmask the rest of it.
-                    if e > s and blocked.covered(s, e) * 2 < e - s:
+                    # after 住所. A public value that is only part of a finding
+                    # (the region 阜康市 or an officer's name inside a detected
+                    # home address) does not unmask the rest of it.
+                    if e > s and blocked.covered(s, e) * 5 < (e - s) * 4:
                         cands.append((s, e, kind, rule, prio, None))
 
-        if self._name_rx is not None:
-            for m in self._name_rx.finditer(folded):
-                s, e = m.span()
-                if e <= s:
+        if self._name_cores:
+            if sq is None:  # names discovered during this call
+                sq = Squashed(folded, GAP_RUNS)
+            for core, (alias, rule) in self._name_cores.items():
+                if core not in sq.kept:
                     continue
-                # A name strictly inside a longer public value stays visible:
-                # person 王强 vs. the public organisation name 王强五金店. This
-                # is the only case where a public value beats a declared value.
-                if public.strictly_inside(s, e):
-                    continue
-                alias, rule = self._variants.get(name_key(m.group()), ("某", "person_name"))
-                cands.append((s, e, Kind.NAME.value, rule, 0, alias))
+                for s, e in sq.find_all(core, alnum_bounds=True):
+                    # A name strictly inside a longer public value stays
+                    # visible: person 王强 vs. the public organisation name
+                    # 王强五金店. This is the only case where a public value
+                    # beats a declared value; a name that *equals* a public
+                    # value is still hidden (err on hiding).
+                    if not public.strictly_inside(s, e):
+                        cands.append((s, e, _NAME, rule, 0, alias))
 
         if not cands:
             return RedactionResult(text, ())
         return self._apply(text, cands)
 
     def _apply(self, text: str, cands: list[_Cand]) -> RedactionResult:
+        """Merge overlapping candidates (the longest decides the kind, ties go
+        to declared values, then to the earlier recognizer) and replace."""
         cands.sort(key=lambda c: (c[0], c[0] - c[1], c[4]))
         out: list[str] = []
         findings: list[Finding] = []
@@ -280,7 +291,15 @@ class Redactor:
                 j += 1
             kind = best[2]
             out.append(text[pos:cs])
-            out.append(best[5] if kind == Kind.NAME.value and best[5] else REPLACEMENTS.get(kind, "［已隐去］"))
+            if kind == _NAME and best[5]:
+                out.append(best[5])
+            else:
+                out.append(REPLACEMENTS.get(kind, REPLACEMENTS[_OTHER]))
+            # A declared value may be matched across a line break; keep the
+            # line structure (Markdown tables, headings) intact.
+            newlines = text.count("\n", cs, ce)
+            if newlines:
+                out.append("\n" * newlines)
             findings.append(Finding(kind, cs, ce, best[3]))
             self._counts[kind] = self._counts.get(kind, 0) + 1
             pos = ce
@@ -301,7 +320,7 @@ def _balance(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 class _Spans:
-    """Sorted spans with fast overlap queries (bisect), for public values."""
+    """Spans (possibly overlapping) with fast overlap queries by bisection."""
 
     __slots__ = ("raw", "starts", "ustarts", "uends")
 
@@ -341,6 +360,6 @@ class _Spans:
             ps, pe = self.raw[i]
             if pe >= e and pe - ps > e - s:
                 return True
-            if s - ps > 200:  # public values are short; stop looking back
+            if s - ps > 400:  # public values are short; stop looking back
                 break
         return False

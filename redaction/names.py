@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from ._text import NAME_DOTS, fold, is_han
@@ -34,6 +35,7 @@ def is_alias_form(name: str) -> bool:
     return bool(_ALIAS_FORM.match(name.strip()))
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Canonical form used to decide whether two name strings are the same
     person: width-folded, without spaces or middle dots, lower case."""

@@ -20,6 +20,8 @@ def red(text, **kw):
         ("项目经理李明在现场指挥。", "项目经理李某在现场指挥。"),
         ("监护人王芳同意公开。", "监护人王某同意公开。"),
         ("户主姓名：张三，", "户主姓名：张某，"),
+        ("负责人王正华未到场。", "负责人王某未到场。"),
+        ("联系人李家明称", "联系人李某称"),
     ],
 )
 def test_context_names_are_masked(text, expected):
@@ -83,3 +85,15 @@ def test_declared_name_after_role_word_uses_declared_alias():
 
 def test_detect_false_disables_context_names():
     assert Redactor(detect=False).redact("负责人张伟未到场").text == "负责人张伟未到场"
+
+
+def test_context_name_that_is_a_prefix_of_a_declared_name_is_another_person():
+    r = Redactor(names=["张伟明"])
+    res = r.redact("张伟明在场，负责人张伟未到场。")
+    assert res.text == "张某在场，负责人张某甲未到场。"
+
+
+def test_declared_name_after_role_word_is_not_rediscovered():
+    r = Redactor(names=["王小明"])
+    assert r.redact("负责人王小明驾驶叉车").text == "负责人王某驾驶叉车"
+    assert r.aliases == {"王小明": "王某"}

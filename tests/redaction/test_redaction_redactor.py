@@ -83,6 +83,13 @@ def test_declared_id_in_any_spacing(shown):
     assert res.findings[0].rule == "declared"
 
 
+def test_declared_value_spans_cover_the_spaced_form_exactly():
+    text = "证号：６５０１０２ 1990-0307 1234。"
+    res = Redactor(protected=[("id_number", "650102199003071234")], detect=False).redact(text)
+    (f,) = res.findings
+    assert text[f.start : f.end] == "６５０１０２ 1990-0307 1234"
+
+
 def test_declared_value_with_x_case_insensitive():
     r = Redactor(protected=[("id_number", "11010519491231002X")], detect=False)
     assert r.redact("11010519491231002x").text == IDN
@@ -172,3 +179,8 @@ def test_markdown_body_structure_survives():
     body = "## 案件事实\n\n- 当事人：李小明\n- 电话：13900001234\n\n| 姓名 | 电话 |\n|---|---|\n| 李小明 | 13900001234 |\n"
     out = Redactor(names=["李小明"]).redact(body).text
     assert out == body.replace("李小明", "李某").replace("13900001234", PHONE)
+
+
+def test_line_breaks_inside_a_match_are_kept():
+    r = Redactor(protected=[("phone", "13709904269")], detect=False)
+    assert r.redact("| 1370990\n4269 |").text == "| ［电话号码已隐去］\n |"

@@ -24,3 +24,21 @@ def test_masked_forms_are_not_listed():
 
 def test_empty_text():
     assert find_review_names("") == []
+
+
+def test_common_words_jieba_tags_as_names_are_not_listed():
+    text = "申请人应当提交许可证申请书，陈述申辩材料齐全，依据《安全生产许可法》。"
+    assert find_review_names(text) == []
+
+
+def test_s004_inspection_table_lists_the_contacts_not_the_officers():
+    text = (
+        "克拉玛依市富城天然气有限责任公司T1006站\t都炳锋13709904269\t依职权\t"
+        "马宏斌 31050224019 朱恒：31050224018 张学新： 31050224004\n"
+        "新疆康义化学股份有限公司\t张凯15276683557\t依职权\t张宇轩：31050224027\n"
+        "阜康市柏杨河砂石料厂\t孔令超15292581825\t依职权\t蔡万卿 ：31050224005"
+    )
+    officers = ["马宏斌", "朱恒", "张学新", "张宇轩", "蔡万卿"]
+    got = find_review_names(text, known=officers)
+    assert {"都炳锋", "张凯", "孔令超"} <= set(got)
+    assert not set(officers) & set(got)
