@@ -18,23 +18,31 @@ def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
     hash equal; workers > 1 renders detail pages in a process pool (generator.parallel)."""
     site = SiteView(prepared.site, prepared.as_of, base_url=str(prepared.site.get("base_url", "")))
     renderer = Renderer(theme_dir, out_dir, site, page_size=prepared.policy.page_size)
-    if cache is not None:
-        from .cache import PageCache
-
-        renderer.pages = PageCache(cache, theme_dir, prepared.as_of)
-    if cache is not None or workers > 1:
-        from .parallel import render_details
-
-        renderer.details = lambda r, views: render_details(r, views, workers, min_items)
-    files = renderer.render_all(prepared.views)
-    index_stats: dict[str, Any] = {}
     try:
         from .search_index import build_citizen_index
     except ImportError:
         build_citizen_index = None  # search issue not landed yet
-    if build_citizen_index is not None and settings.get("GONGSHI_SEARCH_INDEX", True):
+    want_index = build_citizen_index is not None and settings.get("GONGSHI_SEARCH_INDEX", True)
+    if cache is not None:
+        from .cache import PageCache
+
+        renderer.pages = PageCache(cache, theme_dir, prepared.as_of)
+        renderer.pages.background_index = bool(want_index) and workers > 1
+    if cache is not None or workers > 1:
+        from .parallel import render_details
+
+        renderer.details = lambda r, views: render_details(r, views, workers, min_items)
+    try:
+        files = renderer.render_all(prepared.views)
+    except BaseException:
         if renderer.pages is not None:
-            index_stats = renderer.pages.search_index(out_dir, renderer.written.files, build_citizen_index)
+            renderer.pages.discard_background()
+        raise
+    index_stats: dict[str, Any] = {}
+    if want_index:
+        if renderer.pages is not None:
+            index_stats = renderer.pages.search_index(out_dir, renderer.written.files, build_citizen_index,
+                                                      workers, min_items)
         else:
             index_stats = build_citizen_index(out_dir, renderer.written.files)
     if cache is not None:

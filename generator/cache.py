@@ -1,42 +1,47 @@
-"""Content-hash build cache: what a rebuild can reuse, and proof that it may.
+"""Content-hash build cache: what a rebuild can reuse, and why it may.
 
 The nightly build usually sees the same files as the night before with a new
-as-of date. Everything expensive is a pure function of inputs that can be
-hashed, so it is looked up by the hash of those inputs (never by mtime):
+as-of date. The expensive stages are pure functions of inputs that can be
+hashed, so their results are looked up by the hash of those inputs (never by
+mtime). Every key also includes CODE_VERSION (the source of generator/ and
+redaction/, the Python and library versions), so new code starts afresh.
 
-====================  ==========================================================
-kind                  key (all keys also include CODE_VERSION: the source of
-                      generator/ and redaction/, Python and library versions)
-====================  ==========================================================
-``records``           sha256 of the file bytes + display path, source path, id,
-                      type -> (Record | None, problems). Records with attachments
-                      are not cached (their check looks at other files).
-``views``             the pickled Record + Lifecycle (state, phase, dates: this
-                      is how the as-of date reaches a view) + site context
-                      (site.yaml, policy, public officer / law lists) [+ the
-                      as-of date for laws] -> (PublicView, counts) or the leak
-                      message. A state change gives a new key, nothing else does.
-``pages``             the theme's templates + page context (the PublicView, meta)
-                      + site.yaml -> the page's HTML with the as-of date left
-                      as a placeholder (see AsOfToken), filled in on every use.
-                      Pages that read the as-of date other than by formatting it
-                      are rendered normally and cached with the date in the key.
-``index``             the placeholder-form digests of every page the citizen
-                      search index reads -> the files of search/idx/. Stored
-                      with the date in the key if the date shows up in them.
-====================  ==========================================================
+==========  =====================================================================
+kind        key -> value
+==========  =====================================================================
+records     sha256 of the file's bytes + display path, source path, id, type ->
+            (RawRecord stand-in, Record | None, problems). Records listing
+            attachments are not cached: their check looks at other files.
+views       the Record + its Lifecycle (state, phase, dates: the only way the
+            as-of date reaches a view) + the site context (site.yaml, policy,
+            public officer and law lists) [+ the as-of date for laws, whose
+            已废止 flag reads it] -> (PublicView, counts) or the leak message.
+            A record whose state did not change keeps its key.
+pages       the templates + the page context (PublicView, meta ...) + site.yaml
+            -> the page's HTML. Detail pages are rendered with AsOfToken in
+            place of the as-of date, so their key leaves the date out and the
+            stored HTML keeps placeholders that fill() turns into the date on
+            every use. A page that reads the date other than by formatting it
+            raises AsOfUsed and is rendered and cached with the date in its key.
+index       (a) per page: rel + the page's date-free digest -> its search
+            document (search_index.read_pages); (b) all documents -> the files
+            search_index.write_index wrote. Stored under a key with the date
+            when the date shows up in them.
+==========  =====================================================================
 
-So a rebuild with a new as-of date redoes exactly the records whose lifecycle
-changed, re-renders the pages that show them (plus listings, home, statistics,
-which show the date), and writes every file again: the output tree is complete
-and byte-identical to a cold build (tests/test_cache.py checks both).
+So a rebuild with a new as-of date recomputes exactly the views of the records
+whose lifecycle changed and the pages that show them; listings, home and
+statistics (which show the date) are re-rendered; every file is written again
+(every page's footer carries the as-of date): the output tree is complete and
+byte-identical to a cold build (tests/test_cache.py).
 
-Storage: one SQLite file in ``content/../.gongshi/cache/`` (outside output/, never
+Storage: one SQLite file in content/../.gongshi/cache/ (outside output/, never
 published; GONGSHI_CACHE_DIR moves it, GONGSHI_CACHE=0 turns it off). Only the
-build's main process writes, in one transaction at the end; forked workers read.
-Entries unused for KEEP_GENERATIONS builds are deleted. A broken or unwritable
-cache is logged and ignored: it can make a build slower, never wrong or failed.
-The cache holds pickles, so its directory must be as trusted as content/ itself.
+build's main process writes (in batches of WRITE_BATCH_BYTES, then at the end);
+forked workers read. Entries unused for KEEP_GENERATIONS builds are deleted. A
+broken or unwritable cache is logged and ignored: it can make a build slower,
+never wrong or failed. The cache holds pickles: its directory must be as trusted
+as content/ itself.
 """
 
 from __future__ import annotations
@@ -44,13 +49,16 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import hashlib
+import io
 import json
 import logging
 import os
 import pickle
 import re
+import shutil
 import sqlite3
 import sys
+import time
 import zlib
 from datetime import date
 from pathlib import Path
@@ -60,6 +68,7 @@ log = logging.getLogger("gongshi.cache")
 
 CACHE_FORMAT = 1
 KEEP_GENERATIONS = 3  # an entry survives this many builds that did not use it
+WRITE_BATCH_BYTES = 32 << 20  # pending entries are written once they exceed this
 KINDS = ("records", "views", "pages", "index")
 _PKG = Path(__file__).resolve().parent
 _LIBS = ("PyYAML", "Jinja2", "Markdown", "nh3", "beautifulsoup4", "chinesecalendar", "feedgenerator", "MarkupSafe")
@@ -97,7 +106,18 @@ def digest(*parts: Any) -> str:
 
 
 def dumps(obj: Any) -> bytes:
+    """Bytes to store."""
     return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def key_bytes(obj: Any) -> bytes:
+    """Bytes to hash into a key: a pickle without its memo, so that two equal objects give the
+    same bytes whether or not their parts are shared (a fresh Record vs one read from the cache)."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True  # no memo: no back-references
+    pickler.dump(obj)
+    return buf.getvalue()
 
 
 # -- where the cache lives ------------------------------------------------------------------
@@ -138,6 +158,10 @@ class BuildCache:
         self.used: dict[str, set[str]] = {k: set() for k in KINDS}
         self.hits: dict[str, int] = {k: 0 for k in KINDS}
         self.misses: dict[str, int] = {k: 0 for k in KINDS}
+        self._pending_bytes = 0
+        self._written: dict[str, set[str]] = {k: set() for k in KINDS}  # keys written by _write this build
+        self._gen: int | None = None
+        self._owner = os.getpid()  # the process that writes
 
     @classmethod
     def open(cls, content_dir: Path, settings: Mapping[str, Any] | None = None) -> "BuildCache | None":
@@ -184,12 +208,14 @@ class BuildCache:
         return None
 
     # -- reading ---------------------------------------------------------------------------------
-    def get_many(self, kind: str, keys: Iterable[str]) -> dict[str, bytes]:
+    def get_many(self, kind: str, keys: Iterable[str], count: bool = True) -> dict[str, bytes]:
+        """The stored values of those keys that are stored. count=False: the caller counts hits."""
         keys = list(dict.fromkeys(keys))
         found: dict[str, bytes] = {}
         conn = self._db()
         if conn is None or not keys:
-            self.misses[kind] += len(keys)
+            if count:
+                self.misses[kind] += len(keys)
             return found
         try:
             for start in range(0, len(keys), 500):
@@ -201,18 +227,30 @@ class BuildCache:
             self._disable(exc)
             found = {}
         self.used[kind].update(found)
-        self.hits[kind] += len(found)
-        self.misses[kind] += len(keys) - len(found)
+        if count:
+            self.hits[kind] += len(found)
+            self.misses[kind] += len(keys) - len(found)
         return found
+
+    def get_either(self, kind: str, pairs: list[tuple[str, str]]) -> list[bytes | None]:
+        """For each (key, dated key): the value stored under either, counted as one lookup."""
+        found = self.get_many(kind, [k for pair in pairs for k in pair], count=False)
+        out = [found.get(a) or found.get(b) for a, b in pairs]
+        hit = sum(1 for v in out if v is not None)
+        self.hits[kind] += hit
+        self.misses[kind] += len(out) - hit
+        return out
 
     def get(self, kind: str, key: str) -> bytes | None:
         return self.get_many(kind, [key]).get(key)
 
-    # -- writing (buffered; flush() in the main process) -----------------------------------------
+    # -- writing (buffered; written by the main process only) -----------------------------------
     def put(self, kind: str, key: str, value: bytes) -> None:
         if not self.disabled:
             self.pending[kind][key] = value
             self.used[kind].add(key)
+            self._pending_bytes += len(value)
+            self._maybe_write()
 
     def take_delta(self) -> tuple[dict[str, dict[str, bytes]], dict[str, set[str]], dict[str, int], dict[str, int]]:
         """What this process added since the last call (a forked worker hands it to the parent)."""
@@ -221,6 +259,7 @@ class BuildCache:
         self.used = {k: set() for k in KINDS}
         self.hits = {k: 0 for k in KINDS}
         self.misses = {k: 0 for k in KINDS}
+        self._pending_bytes = 0
         return delta
 
     def merge_delta(self, delta: tuple) -> None:
@@ -230,25 +269,40 @@ class BuildCache:
             self.used[kind].update(used[kind])
             self.hits[kind] += hits[kind]
             self.misses[kind] += misses[kind]
+            self._pending_bytes += sum(len(v) for v in pending[kind].values())
+        self._maybe_write()
 
-    def flush(self) -> None:
-        """Write pending entries, mark used ones, drop entries unused for KEEP_GENERATIONS builds."""
+    def _maybe_write(self) -> None:
+        """Big sites: write pending entries in batches instead of holding them all to the end."""
+        if self._pending_bytes > WRITE_BATCH_BYTES and os.getpid() == self._owner:
+            self._write(final=False)
+
+    def _generation(self, conn: sqlite3.Connection) -> int:
+        if self._gen is None:
+            row = conn.execute("SELECT v FROM meta WHERE k='gen'").fetchone()
+            self._gen = (int(row[0]) if row else 0) + 1
+        return self._gen
+
+    def _write(self, final: bool) -> None:
         conn = self._db()
         if conn is None:
             return
         try:
             conn.execute("BEGIN IMMEDIATE")
-            row = conn.execute("SELECT v FROM meta WHERE k='gen'").fetchone()
-            gen = (int(row[0]) if row else 0) + 1
-            conn.execute("INSERT OR REPLACE INTO meta VALUES ('gen', ?)", (str(gen),))
+            gen = self._generation(conn)
             for kind in KINDS:
                 conn.executemany(f"INSERT OR REPLACE INTO kv_{kind} VALUES (?, ?, ?)",
                                  ((k, gen, v) for k, v in self.pending[kind].items()))
-                touched = [k for k in self.used[kind] if k not in self.pending[kind]]
-                for start in range(0, len(touched), 500):
-                    part = touched[start : start + 500]
-                    conn.execute(f"UPDATE kv_{kind} SET gen=? WHERE key IN ({','.join('?' * len(part))})", [gen, *part])
-                conn.execute(f"DELETE FROM kv_{kind} WHERE gen < ?", (gen - KEEP_GENERATIONS + 1,))
+                self._written[kind].update(self.pending[kind])
+                if final:
+                    touched = [k for k in self.used[kind] if k not in self._written[kind]]
+                    for start in range(0, len(touched), 500):
+                        part = touched[start : start + 500]
+                        conn.execute(f"UPDATE kv_{kind} SET gen=? WHERE key IN ({','.join('?' * len(part))})",
+                                     [gen, *part])
+                    conn.execute(f"DELETE FROM kv_{kind} WHERE gen < ?", (gen - KEEP_GENERATIONS + 1,))
+            if final:
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('gen', ?)", (str(gen),))
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             try:
@@ -257,7 +311,14 @@ class BuildCache:
                 pass
             log.warning("构建缓存写入失败（不影响本次生成）：%s", exc)
         self.pending = {k: {} for k in KINDS}
+        self._pending_bytes = 0
+
+    def flush(self) -> None:
+        """Write what is pending, mark what was used, drop entries unused for KEEP_GENERATIONS builds."""
+        self._write(final=True)
         self.used = {k: set() for k in KINDS}
+        self._written = {k: set() for k in KINDS}
+        self._gen = None
 
     def close(self) -> None:
         if self._conn is not None and self._pid == os.getpid():
@@ -279,7 +340,7 @@ def record_key(digest_: str, path: str, source: str, rid: str, rtype: str | None
 
 def context_digest(ctx: Any) -> str:
     """Everything site-wide a view depends on: site.yaml, policy, public officer and law lists."""
-    return digest("ctx", code_version(), dumps((dict(ctx.site), ctx.policy, list(ctx.officers), list(ctx.law_names))))
+    return digest("ctx", code_version(), key_bytes((dict(ctx.site), ctx.policy, list(ctx.officers), list(ctx.law_names))))
 
 
 def view_key(record: Any, life: Any, ctx_digest: str, as_of: date) -> str:
@@ -287,7 +348,7 @@ def view_key(record: Any, life: Any, ctx_digest: str, as_of: date) -> str:
     # 已废止 flag (views.ViewBuilder._extra compares repealed_on with it): laws
     # are keyed by the date as well (tests/test_cache.py guards this list).
     when = as_of.isoformat() if record.type in AS_OF_IN_VIEW_TYPES else ""
-    return digest("view", ctx_digest, dumps(record), dumps(life), when)
+    return digest("view", ctx_digest, key_bytes(record), key_bytes(life), when)
 
 
 AS_OF_IN_VIEW_TYPES = frozenset({"law"})
@@ -377,6 +438,15 @@ def _unpack(blob: bytes) -> tuple[str, str]:
     return nonce, html
 
 
+def _frozen_schema() -> tuple[type, ...]:
+    from .schema import F, RecordType
+
+    return (RecordType, F)
+
+
+_FROZEN_SCHEMA = _frozen_schema()
+
+
 def _index_marker() -> str | None:
     try:
         from . import search_index
@@ -403,24 +473,49 @@ class PageCache:
         self.marker = _index_marker()
         self.pages: dict[str, tuple[str, bool]] = {}  # rel -> (digest, read by the search index)
         self.formats: set[str] = set()  # date formats the placeholders asked for
+        self.docs: dict[str, bytes] = {}  # rel -> pickled search document (page_doc)
+        self._background: Any = None  # (process, pipe, pages, temp dir) of start_index
+        self.background_index = False  # set by generator.build: the index will be built, in 2+ processes
+        self._token_sites: dict[int, tuple[Any, Any]] = {}
+        self._site_digests: dict[int, tuple[Any, str]] = {}
+        self._schema_digests: dict[int, tuple[Any, bytes]] = {}
 
     def token_site(self, site: Any) -> Any:
-        """The renderer's SiteView with the as-of date replaced by a placeholder."""
-        return dataclasses.replace(site, as_of=AsOfToken())
+        """The renderer's SiteView with the as-of date replaced by a placeholder (one per site)."""
+        got = self._token_sites.get(id(site))
+        if got is None or got[0] is not site:
+            got = self._token_sites[id(site)] = (site, dataclasses.replace(site, as_of=AsOfToken()))
+        return got[1]
+
+    def _site_digest(self, site: Any, tokens: bool) -> str:
+        got = self._site_digests.get(id(site))
+        if got is None or got[0] is not site:  # the tuple keeps `site` alive: its id stays its own
+            info = key_bytes((getattr(site, "info", None), getattr(site, "base_url", None),
+                              None if tokens else site.as_of))
+            got = self._site_digests[id(site)] = (site, digest(info))
+        return got[1]
+
+    def _value_bytes(self, value: Any, tokens: bool) -> bytes:
+        if isinstance(value, _FROZEN_SCHEMA):  # the same few RecordTypes on every page
+            got = self._schema_digests.get(id(value))
+            if got is None or got[0] is not value:
+                got = self._schema_digests[id(value)] = (value, digest(key_bytes(value)).encode())
+            return got[1]
+        data = key_bytes(value)
+        return data.replace(NONCE.encode("ascii"), b"") if tokens else data
 
     def _key(self, site: Any, tokens: bool, rel: str, template: str, ctx: dict[str, Any]) -> str | None:
         if self.cache.disabled:
             return None
         try:
-            info = dumps((getattr(site, "info", None), getattr(site, "base_url", None),
-                          None if tokens else site.as_of, ctx))
+            parts = [self._site_digest(site, tokens)]
+            for name, value in ctx.items():
+                parts += [name, self._value_bytes(value, tokens)]
         except AsOfUsed:  # the context holds the date object itself
             raise
         except Exception:  # not picklable: render without the cache
             return None
-        if tokens:
-            info = info.replace(NONCE.encode("ascii"), b"")
-        return digest("page", code_version(), self.theme, template, rel, info)
+        return digest("page", code_version(), self.theme, template, rel, tokens, *parts)
 
     def page(self, renderer: Any, rel: str, template: str, ctx: dict[str, Any]) -> str:
         site = renderer.site
@@ -447,13 +542,46 @@ class PageCache:
         return fill(html, self.as_of, nonce)
 
     # -- the citizen search index --------------------------------------------------------------
-    def search_index(self, out_dir: Path, files: list[str], build: Callable[[Path, list[str]], dict[str, Any]]
-                     ) -> dict[str, Any]:
-        """build(out_dir, files), or the files it wrote the last time the pages it reads were the same."""
-        if not self.marker or self.cache.disabled:
-            return build(out_dir, files)
-        marker = self.marker.encode("utf-8")
-        parts = []
+    # search_index.build_citizen_index(out_dir, files) is read_pages (page -> document, page
+    # by page) then write_index (documents -> search/idx/). Documents are cached per page
+    # under the page's date-free digest: extracted right after a detail page is written
+    # (page_doc, in the worker that wrote it) or, for other pages, in search_index(); when
+    # every document is as before, the files of the last write_index are replayed. A
+    # document or index in which the as-of date shows up is stored under a key with the date.
+
+    def _search_functions(self) -> tuple[Any, Any] | None:
+        from . import search_index as si
+
+        read_pages, write_index = getattr(si, "read_pages", None), getattr(si, "write_index", None)
+        if not self.marker or self.cache.disabled or read_pages is None or write_index is None:
+            return None
+        return read_pages, write_index
+
+    def _doc_keys(self, rel: str, page_digest: str) -> tuple[str, str]:
+        k = digest("doc", code_version(), rel, page_digest)
+        return k, digest(k, self.as_of.isoformat())
+
+    def _store_doc(self, keys: tuple[str, str], blob: bytes) -> None:
+        self.cache.put("index", keys[1] if self._mentions_as_of([blob]) else keys[0], blob)
+
+    def page_doc(self, out_dir: Path, rel: str) -> None:
+        """The search document of a page just written (None when it has none), kept pickled."""
+        fns = self._search_functions()
+        known = self.pages.get(rel)
+        if fns is None or known is None or not known[1]:
+            return
+        keys = self._doc_keys(rel, known[0])
+        blob = self.cache.get_either("index", [keys])[0]
+        if blob is None:
+            got = fns[0](out_dir, [rel])
+            blob = dumps(got[0] if got else None)
+            self._store_doc(keys, blob)
+        self.docs[rel] = blob
+
+    def _index_pages(self, out_dir: Path, files: Iterable[str]) -> list[tuple[str, str]]:
+        """(rel, date-free digest) of every page the index reads, in read_pages' order."""
+        marker = self.marker.encode("utf-8") if self.marker else b""
+        pages = []
         for rel in sorted(set(files)):
             if not rel.endswith(".html"):
                 continue
@@ -462,26 +590,145 @@ class PageCache:
                 data = (out_dir / rel).read_bytes()
                 known = (digest(data), marker in data)
             if known[1]:
-                parts.append((rel, known[0]))
-        key = digest("index", code_version(), self.theme, dumps(parts))
+                pages.append((rel, known[0]))
+        return pages
+
+    def _write_index(self, out_dir: Path, pages: list[tuple[str, str]], into: Path,
+                     workers: int, min_items: int) -> tuple[dict[str, Any], list[str]]:
+        """Write the index of these pages into the empty dir `into`; (stats, files written there)."""
+        read_pages, write_index = self._search_functions() or (None, None)
+        started = time.perf_counter()
+        blobs: list[bytes | None] = [self.docs.get(rel) for rel, _ in pages]
+        ask = [i for i, b in enumerate(blobs) if b is None]
+        keys = {i: self._doc_keys(*pages[i]) for i in ask}
+        for i, blob in zip(ask, self.cache.get_either("index", [keys[i] for i in ask])):
+            blobs[i] = blob
+        todo = [i for i in ask if blobs[i] is None]
+        from .parallel import map_chunks
+
+        def extract(start: int, stop: int) -> list[bytes]:
+            out = []
+            for i in todo[start:stop]:
+                got = read_pages(out_dir, [pages[i][0]])
+                out.append(dumps(got[0] if got else None))
+            return out
+
+        fresh = (blob for chunk in map_chunks(extract, len(todo), workers, min_items) for blob in chunk)
+        for i in todo:
+            blobs[i] = next(fresh)
+            self._store_doc(keys[i], blobs[i])
+        docs = [d for d in (pickle.loads(b) for b in blobs if b is not None) if d is not None]
+        parsed = time.perf_counter()
+        key = digest("index", code_version(), key_bytes(docs))
         dated_key = digest(key, self.as_of.isoformat())
-        found = self.cache.get_many("index", [key, dated_key])
-        blob = found.get(key) or found.get(dated_key)
+        blob = self.cache.get_either("index", [(key, dated_key)])[0]
         if blob is not None:
             stored = pickle.loads(zlib.decompress(blob))
             for rel, data in stored["files"].items():
-                path = out_dir / rel
+                path = into / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
-            return {**stored["stats"], "cached": True}
-        before = _tree_state(out_dir)
-        stats = build(out_dir, files)
-        after = _tree_state(out_dir)
-        written = {rel: (out_dir / rel).read_bytes() for rel, st in sorted(after.items()) if before.get(rel) != st}
-        if any(rel in before for rel in written):
-            return stats  # it rewrote a page: not something to replay
-        dated = self._mentions_as_of(written.values())
-        self.cache.put("index", dated_key if dated else key, zlib.compress(dumps({"files": written, "stats": stats}), 1))
+            stats = dict(stored["stats"])
+            stats["reused"] = True
+        else:
+            stats = write_index(into, docs)
+            written = {rel: (into / rel).read_bytes() for rel in sorted(_tree_state(into))}
+            self.cache.put("index", dated_key if self._mentions_as_of(written.values()) else key,
+                           zlib.compress(dumps({"files": written, "stats": stats}), 1))
+        stats["seconds_read"] = round(parsed - started, 3)
+        stats["seconds"] = round(time.perf_counter() - started, 3)
+        stats["docs_extracted"] = len(todo)
+        return stats, sorted(_tree_state(into))
+
+    def _temp_dir(self, out_dir: Path, label: str) -> Path:
+        tmp = out_dir / f".gongshi-index-{label}-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        return tmp
+
+    @staticmethod
+    def _move_in(tmp: Path, out_dir: Path, rels: list[str]) -> None:
+        for rel in rels:
+            target = out_dir / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp / rel, target)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    def start_index(self, out_dir: Path, files: list[str]) -> None:
+        """Build the index in a forked child while the main process renders the other pages.
+
+        Called once the detail pages are written (generator.parallel.render_details); the
+        child writes into a private directory, search_index() checks that the pages the
+        index reads are still exactly those, and moves the files in (or does it again)."""
+        if not self.background_index or self._search_functions() is None or self._background is not None:
+            return
+        import multiprocessing
+
+        try:
+            pages = self._index_pages(out_dir, files)
+        except Exception:  # search_index() will do it in the foreground
+            return
+        tmp = self._temp_dir(out_dir, "bg")
+        recv, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+
+        def child() -> None:
+            self.cache.take_delta()  # inherited pending entries belong to the parent
+            try:
+                stats, rels = self._write_index(out_dir, pages, tmp, 1, 1)
+                send.send(("ok", stats, rels, self.cache.take_delta()))
+            except BaseException as exc:  # noqa: BLE001 - reported to the parent, which redoes it
+                send.send(("error", repr(exc)))
+
+        proc = multiprocessing.get_context("fork").Process(target=child, daemon=True)
+        proc.start()
+        send.close()
+        self._background = (proc, recv, pages, tmp)
+
+    def discard_background(self) -> None:
+        if self._background is not None:
+            proc, recv, _pages, tmp = self._background
+            self._background = None
+            proc.terminate()
+            proc.join()
+            recv.close()
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def _finish_background(self, out_dir: Path, files: list[str]) -> dict[str, Any] | None:
+        proc, recv, pages, tmp = self._background
+        self._background = None
+        try:
+            result = recv.recv()
+        except EOFError:
+            result = ("error", "no result")
+        proc.join()
+        if result[0] == "ok" and self._index_pages(out_dir, files) == pages:
+            _, stats, rels, delta = result
+            self.cache.merge_delta(delta)
+            self._move_in(tmp, out_dir, rels)
+            stats["background"] = True
+            return stats
+        if result[0] != "ok":
+            log.warning("后台生成搜索索引失败，改为直接生成：%s", result[1])
+        shutil.rmtree(tmp, ignore_errors=True)
+        return None
+
+    def search_index(self, out_dir: Path, files: list[str], build: Callable[[Path, list[str]], dict[str, Any]],
+                     workers: int = 1, min_items: int = 200) -> dict[str, Any]:
+        """What build(out_dir, files) (search_index.build_citizen_index) writes, reusing earlier work."""
+        if self._background is not None:
+            stats = self._finish_background(out_dir, files)
+            if stats is not None:
+                return stats
+        if self._search_functions() is None:
+            return build(out_dir, files)
+        tmp = self._temp_dir(out_dir, "fg")
+        try:
+            stats, rels = self._write_index(out_dir, self._index_pages(out_dir, files), tmp, workers, min_items)
+        except Exception as exc:  # the search module changed shape: its own entry point decides
+            log.warning("搜索索引缓存不可用，直接生成：%r", exc)
+            shutil.rmtree(tmp, ignore_errors=True)
+            return build(out_dir, files)
+        self._move_in(tmp, out_dir, rels)
         return stats
 
     def _mentions_as_of(self, blobs: Iterable[bytes]) -> bool:

@@ -141,14 +141,15 @@ def type_for(rel_dir: str) -> str | None:
     return None
 
 
-def read_record_file(source: Path, content_dir: Path) -> RawRecord:
+def read_record_file(source: Path, content_dir: Path, data: bytes | None = None) -> RawRecord:
+    """data: the file's bytes when the caller has read them already (generator.parallel)."""
     path = display_path(source, content_dir)
     rel_dir = source.parent.relative_to(content_dir).as_posix()
     rtype = type_for(rel_dir)
     rid = source.stem
     problems: list[Problem] = []
     try:
-        data_bytes = source.read_bytes()
+        data_bytes = source.read_bytes() if data is None else data
     except OSError as exc:
         return RawRecord(path, str(source), rid, rtype, {}, {}, "", 1, "",
                          (Problem(path, 1, "-", f"无法读取文件：{exc.strerror}"),))

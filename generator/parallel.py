@@ -113,52 +113,56 @@ class RecordStage:
         self.min_items = min_items
         self._validated: dict[int, tuple[Record | None, list[Problem]]] = {}  # id(raw) -> result
 
-    # Stage 1: files -> RawRecords (stand-ins on a cache hit) with their validation done.
+    # Stage 1: files -> RawRecords (stand-ins with their validation done), through cache and pool.
     def load_all(self) -> tuple[list[RawRecord], list[Problem], list[Path]]:
         sources, stray, tables = loader.scan(self.content_dir)
         if self.cache is None and self.workers <= 1:
             return [loader.read_record_file(s, self.content_dir) for s in sources], stray, tables
-        raws: list[RawRecord | None] = [None] * len(sources)
-        keys: list[str | None] = [None] * len(sources)
-        for i, source in enumerate(sources):
-            if self.cache is None:
-                continue
-            try:
-                data = source.read_bytes()
-            except OSError:
-                continue  # read_record_file reports it
-            path = loader.display_path(source, self.content_dir)
-            rtype = loader.type_for(source.parent.relative_to(self.content_dir).as_posix())
-            keys[i] = record_key(hashlib.sha256(data).hexdigest(), path, str(source), source.stem, rtype)
-        found = self.cache.get_many("records", [k for k in keys if k]) if self.cache is not None else {}
-        for i, key in enumerate(keys):
-            if key in found:
-                stub, record, problems = pickle.loads(found[key])
-                raws[i] = stub
-                self._validated[id(stub)] = (record, problems)
-        todo = [i for i, raw in enumerate(raws) if raw is None]
-        content_dir = self.content_dir
+        content_dir, cache = self.content_dir, self.cache
 
-        def parse(start: int, stop: int) -> list[tuple[RawRecord, Record | None, list[Problem], bool]]:
+        def load(start: int, stop: int) -> list[tuple[bytes, str | None, bool]]:
+            """(pickled (stub, record, problems), cache key, found in the cache) per file.
+
+            Each file is read once: its bytes give the key and, on a miss, the record."""
+            datas: list[bytes | None] = []
+            keys: list[str | None] = []
+            for source in sources[start:stop]:
+                try:
+                    data = source.read_bytes()
+                except OSError:
+                    data = None  # read_record_file reports it
+                datas.append(data)
+                keys.append(None if data is None or cache is None else record_key(
+                    hashlib.sha256(data).hexdigest(), loader.display_path(source, content_dir), str(source),
+                    source.stem, loader.type_for(source.parent.relative_to(content_dir).as_posix())))
+            found = cache.get_many("records", [k for k in keys if k], count=False) if cache is not None else {}
             out = []
-            for i in todo[start:stop]:
-                raw = loader.read_record_file(sources[i], content_dir)
+            for source, data, key in zip(sources[start:stop], datas, keys):
+                if key is not None and key in found:
+                    out.append((found[key], key, True))
+                    continue
+                raw = loader.read_record_file(source, content_dir, data)
                 record, problems = validate(raw)
                 stub = RawRecord(raw.path, raw.source, raw.rid, raw.type, {}, {}, "", raw.body_line, raw.digest)
-                out.append((stub, record, problems, not raw.fields.get("attachments")))
+                # Attachments are checked against other files: such records are never cached.
+                out.append((dumps((stub, record, problems)), key if not raw.fields.get("attachments") else None, False))
             return out
 
-        done = iter(todo)
-        for chunk in map_chunks(parse, len(todo), self.workers, self.min_items):
-            for stub, record, problems, cacheable in chunk:
-                i = next(done)
-                raws[i] = stub
+        raws: list[RawRecord] = []
+        for chunk in map_chunks(load, len(sources), self.workers, self.min_items):
+            for blob, key, hit in chunk:
+                stub, record, problems = pickle.loads(blob)
+                raws.append(stub)
                 self._validated[id(stub)] = (record, problems)
-                key = keys[i]
-                if self.cache is not None and cacheable and key is not None and stub.digest and \
-                        key == record_key(stub.digest, stub.path, stub.source, stub.rid, stub.type):
-                    self.cache.put("records", key, dumps((stub, record, problems)))
-        return [r for r in raws if r is not None], stray, tables
+                if cache is None or key is None:
+                    continue
+                if hit:
+                    cache.used["records"].add(key)
+                    cache.hits["records"] += 1
+                else:
+                    cache.put("records", key, blob)
+                    cache.misses["records"] += 1
+        return raws, stray, tables
 
     def validate(self, raw: RawRecord) -> tuple[Record | None, list[Problem]]:
         found = self._validated.pop(id(raw), None)
@@ -185,18 +189,18 @@ class RecordStage:
             found = self.cache.get_many("views", [k for k in keys if k])
         todo = [i for i, k in enumerate(keys) if k not in found]
 
-        def build(start: int, stop: int) -> list[tuple]:
-            return [_one_view(builder, *items[i]) for i in todo[start:stop]]
+        def build(start: int, stop: int) -> list[bytes]:  # pickled here: what the cache stores
+            return [dumps(_one_view(builder, *items[i])) for i in todo[start:stop]]
 
         results = (r for chunk in map_chunks(build, len(todo), self.workers, self.min_items) for r in chunk)
         for i, key in enumerate(keys):
             if key in found:
                 yield pickle.loads(found[key])
                 continue
-            result = next(results)
+            blob = next(results)
             if key is not None and self.cache is not None:
-                self.cache.put("views", key, dumps(result))
-            yield result
+                self.cache.put("views", key, blob)
+            yield pickle.loads(blob)
 
 
 def _one_view(builder: Any, record: Record, life: Any) -> tuple:
@@ -219,16 +223,19 @@ def render_details(renderer: Any, views: Sequence[Any], workers: int, min_items:
     def task(start: int, stop: int) -> tuple[list[str], Any, Any]:
         mine = written_type()
         saved, renderer.written = renderer.written, mine
-        before = dict(pages.pages) if pages is not None else {}
         try:
             for v in views[start:stop]:
                 _render_detail(renderer, pages, v)
+                if pages is not None:
+                    pages.page_doc(renderer.out, v.url)
         finally:
             renderer.written = saved
-        if pages is None:
+        if pages is None or os.getpid() == parent:
             return mine.files, None, None
-        new_pages = {rel: d for rel, d in pages.pages.items() if before.get(rel) != d}
-        return mine.files, (pages.cache.take_delta() if os.getpid() != parent else None), (new_pages, pages.formats)
+        rels = [v.url for v in views[start:stop]]
+        info = ({r: pages.pages[r] for r in rels if r in pages.pages},
+                {r: pages.docs.pop(r) for r in rels if r in pages.docs}, pages.formats)
+        return mine.files, pages.cache.take_delta(), info
 
     def forget_inherited() -> None:  # a worker starts with a copy of the parent's pending entries
         if pages is not None:
@@ -240,7 +247,11 @@ def render_details(renderer: Any, views: Sequence[Any], workers: int, min_items:
         if pages is not None and delta is not None:
             pages.cache.merge_delta(delta)
             pages.pages.update(page_info[0])
-            pages.formats |= page_info[1]
+            pages.docs.update(page_info[1])
+            pages.formats |= page_info[2]
+    if pages is not None and workers > 1 and len(views) >= min_items:
+        # The detail pages are the ones the search index reads: build it alongside the rest.
+        pages.start_index(renderer.out, list(renderer.written.files))
 
 
 def _render_detail(renderer: Any, pages: PageCache | None, v: Any) -> None:

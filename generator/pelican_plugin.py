@@ -10,7 +10,10 @@ therefore build the same site the same way.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,6 +41,7 @@ class BuildState:
         self.cache: Any = None  # generator.cache.BuildCache, when caching is on
         self.workers = 1
         self.min_items = 200
+        self.seconds: dict[str, float] = {}  # stage -> wall seconds (GONGSHI_STATS_FILE, bench/)
 
 
 def _as_of(settings: dict[str, Any]) -> date:
@@ -74,20 +78,24 @@ class GongshiGenerator(Generator):
         # GONGSHI_CACHE / GONGSHI_WORKERS: see generator/cache.py, generator/parallel.py
         state.cache = BuildCache.open(Path(self.path), self.settings)
         state.workers, state.min_items = workers_setting(self.settings), min_items_setting(self.settings)
+        started = time.perf_counter()
         # GONGSHI_PROGRESS: optional callable(done, total) set by `gongshi build` (progress bar)
         state.prepared = prepare(Path(self.path), state.as_of, policy,
                                  progress=self.settings.get("GONGSHI_PROGRESS"),
                                  cache=state.cache, workers=state.workers, min_items=state.min_items)
+        state.seconds["prepare"] = time.perf_counter() - started
 
     def generate_output(self, writer: Any) -> None:
         from .build import render_site
 
         state: BuildState = self.settings["GONGSHI_STATE"]
         assert state.prepared is not None
+        started = time.perf_counter()
         state.files, state.index_stats = render_site(
             state.prepared, Path(self.output_path), _theme_dir(self.settings), self.settings,
             cache=state.cache, workers=state.workers, min_items=state.min_items,
         )
+        state.seconds["render_and_index"] = time.perf_counter() - started
         if state.cache is not None:
             state.cache.close()
 
@@ -100,8 +108,16 @@ def on_finalized(pelican: Any) -> None:
     state: BuildState | None = getattr(pelican, "_gongshi", None)
     if state is None or state.prepared is None:
         return
+    started = time.perf_counter()
     state.publisher.commit()
     state.published = True
+    state.seconds["publish"] = time.perf_counter() - started
+    stats_file = os.environ.get("GONGSHI_STATS_FILE")  # figures for bench/run.py
+    if stats_file:
+        Path(stats_file).write_text(json.dumps({
+            "seconds": state.seconds, "index": state.index_stats, "workers": state.workers,
+            "cache": state.cache.summary() if state.cache is not None else None,
+        }, ensure_ascii=False, default=str), encoding="utf-8")
 
 
 def register() -> None:

@@ -312,6 +312,8 @@ def test_browser_functions_mirror_python(page, base_url):
         assert page.evaluate("s => gongshiSearch.normalise(s)", s) == si.normalize(s), s
         n = si.normalize(s)
         assert page.evaluate("s => gongshiSearch.queryTokens(s)", n) == si.query_tokens(n), s
+    for s in ("〔2026〕1号", "2026〕1", "电话0994-3235169。", "罚款２００００元", "16.5.1", "①②号", "第1𠀋字"):
+        assert page.evaluate("s => gongshiSearch.numberTokens(s)", s) == si.query_number_tokens(s), s
     for tok in ("政府", "a", "", "𠀋字", "40号"):
         assert page.evaluate("t => gongshiSearch.fnv1a(t)", tok) == si.fnv1a(tok), tok
 

@@ -167,14 +167,18 @@ def read_index(out: Path) -> tuple[dict, dict[str, list[int]], list[list]]:
 
 def python_search(table: dict[str, list[int]], docs: list[list], query: str) -> list[str]:
     """The browser algorithm, in Python: AND of the words' tokens, then a check on the text."""
-    words = [si.normalize(w) for w in query.split()]
-    words = [w for w in words if w]
-    ids = None
-    for w in words:
-        for tok in si.query_tokens(w):
-            got = set(table.get(tok, []))
-            ids = got if ids is None else ids & got
-    ids = ids if ids is not None else set(range(len(docs)))
+    raw = [w for w in query.split() if si.normalize(w)]
+    words = [si.normalize(w) for w in raw]
+
+    def candidates(numbers: bool) -> set[int]:
+        ids = None
+        for w, r in zip(words, raw):
+            for tok in si.query_tokens(w) + (si.query_number_tokens(r) if numbers else []):
+                got = set(table.get(tok, []))
+                ids = got if ids is None else ids & got
+        return ids if ids is not None else set(range(len(docs)))
+
+    ids = candidates(True) or candidates(False)
     return [docs[i][0] for i in sorted(ids) if all(w in si.normalize(docs[i][5]) for w in words)]
 
 
@@ -193,6 +197,14 @@ def test_tokens_cover_every_substring():
     for i in range(len(text)):
         for j in range(i + 1, len(text) + 1):
             assert set(si.query_tokens(text[i:j])) <= toks, text[i:j]
+    raw = "阜应急罚字〔2023〕40号，罚款２００００元，电话0994-3235169。"
+    nums = si.number_tokens(raw)
+    assert {"#2023", "#40", "#40号", "#20000", "#20000元", "#0994", "#3235169"} == nums
+    for i in range(len(raw)):
+        for j in range(i + 1, len(raw) + 1):
+            assert set(si.query_number_tokens(raw[i:j])) <= nums, raw[i:j]
+    assert si.query_number_tokens("〔2026〕1号") == ["#2026", "#1", "#1号"]
+    assert si.query_number_tokens("2026〕1") == []  # numbers at the ends may be longer in the page
     assert si.query_tokens("政府") == ["政府"]
     assert si.query_tokens("政府采购法") == ["政府", "采购", "购法"]
     assert si.query_tokens("府") == ["府"]

@@ -6,7 +6,10 @@
  * character-bigram index (a page containing a word contains all of its
  * bigrams, so nothing is missed); words of three or more characters are then
  * checked against the page text, which is also what the snippet is cut from.
- * normalise(), queryTokens() and fnv1a() mirror the Python side exactly.
+ * Whole numbers inside a word (#40, #40号 for 〔2023〕40号) narrow the
+ * candidates further, since digits have few bigrams.
+ * normalise(), queryTokens(), numberTokens() and fnv1a() mirror the Python
+ * side exactly (tests/test_search_browser.py checks it).
  */
 (function () {
   'use strict';
@@ -54,12 +57,16 @@
     return { src: src, norm: norm, map: map, str: norm.join('') };
   }
 
+  function rawWords(q) {
+    return (q || '').split(/\s+/).filter(function (w) { return normalise(w); });
+  }
+
   function queryWords(q) {
     var seen = new Set();
     var words = [];
-    (q || '').split(/\s+/).forEach(function (w) {
+    rawWords(q).forEach(function (w) {
       var n = normalise(w);
-      if (n && !seen.has(n)) {
+      if (!seen.has(n)) {
         seen.add(n);
         words.push(n);
       }
@@ -68,6 +75,23 @@
     return words.filter(function (w) {
       return !words.some(function (o) { return o !== w && o.indexOf(w) >= 0; });
     });
+  }
+
+  /* Whole numbers of a raw query word (mirror of search_index.query_number_tokens). */
+  function numberTokens(rawWord) {
+    var sp = '';
+    for (var ch of rawWord) sp += normChar(ch) || ' ';
+    var out = [], re = /[0-9]+/g, m;
+    while ((m = re.exec(sp))) {
+      var end = m.index + m[0].length;
+      if (m.index > 0 && end < sp.length) {
+        var next = String.fromCodePoint(sp.codePointAt(end));
+        ['#' + m[0], next !== ' ' ? '#' + m[0] + next : ''].forEach(function (t) {
+          if (t && out.indexOf(t) < 0) out.push(t);
+        });
+      }
+    }
+    return out;
   }
 
   function queryTokens(word) {
@@ -312,10 +336,13 @@
   }
 
   /* Candidates for a query: ids (newest first) of pages holding every token and matching the filters. */
-  Index.prototype.candidates = function (words, filters) {
+  Index.prototype.candidates = function (words, filters, raw) {
     var self = this;
     var m = this.manifest;
     var tokens = [];
+    (raw || []).forEach(function (w) {
+      numberTokens(w).forEach(function (t) { if (tokens.indexOf(t) < 0) tokens.push(t); });
+    });
     words.forEach(function (w) {
       queryTokens(w).forEach(function (t) { if (tokens.indexOf(t) < 0) tokens.push(t); });
     });
@@ -355,7 +382,14 @@
 
   Search.prototype.start = function () {
     var self = this;
-    return this.index.candidates(this.words, this.filters).then(function (ids) {
+    var raw = rawWords(this.q);
+    var numbers = raw.some(function (w) { return numberTokens(w).length; });
+    return this.index.candidates(this.words, this.filters, raw).then(function (ids) {
+      // Nothing with the query's whole numbers: the numbers may be run together
+      // (阜应急罚字202340号 for 〔2023〕40号); try again with the bigrams alone.
+      if (!ids.length && numbers) return self.index.candidates(self.words, self.filters, null);
+      return ids;
+    }).then(function (ids) {
       self.ids = ids;
       return self;
     });
@@ -560,6 +594,10 @@
       box.setAttribute('data-page', String(page));
       box.setAttribute('data-exact', search.done ? 'true' : 'false');
       var what = search.q ? '“' + search.q + '”' : '所选条件';
+      var f = search.filters || {};
+      var chosen = [f.type, f.year ? f.year + '年' : '', f.status].filter(Boolean);
+      if (search.q && chosen.length) what += '（筛选：' + chosen.join('、') + '）';
+      else if (!search.q) what = '筛选条件“' + chosen.join('、') + '”';
       if (!total) {
         statusEl.textContent = '没有找到与' + what + '相符的公示信息。请检查用字，或减少搜索词、放宽筛选条件后再试。';
       } else {
@@ -719,6 +757,7 @@
       },
       normalise: normalise,
       queryTokens: queryTokens,
+      numberTokens: numberTokens,
       fnv1a: fnv1a,
       gunzipFallback: gunzipFallback
     };

@@ -1,0 +1,317 @@
+"""gongshi vs stock Pelican on the same synthetic records: one command.
+
+    .venv/bin/python bench/run.py --n 1000 10000          # the README "Scale" figures
+    .venv/bin/python bench/run.py --n 100000 --pelican-max 10000   # the big run, no Pelican
+
+For each N it writes N records of all 13 types (bench/synth.py: realistic
+proportions, Chinese text, planted ID numbers / phones / addresses / names) with
+a site.yaml into a temp dir, then times, each in its own subprocess:
+
+  gongshi full      `python -m generator build` (the real CLI): cold, empty cache,
+                    no output/ yet; redaction, search index and atomic publish included
+  gongshi nightly   the same command again with the as-of date one day later and
+                    no content change (the daily timer): warm cache
+  gongshi same day  again with the same as-of date (a staff re-run, nothing changed)
+  pelican           stock Pelican 4 (`pelican content -s pelicanconf.py`, default theme
+                    and settings) on the same records written as plain Markdown articles
+
+and prints records/second, wall and CPU time, peak memory (the kernel's ru_maxrss
+of the largest process, from wait4() of that one child, and the peak PSS of the
+whole process tree sampled from /proc every 50 ms: gongshi forks workers), output
+size and the gongshi/Pelican ratio; then the stage split and the search index
+figures reported by the build itself (GONGSHI_STATS_FILE), and the redaction
+throughput of bench/bench_redaction.py.
+
+The gongshi builds run from a snapshot of generator/, redaction/, theme/ and
+pelicanconf.py copied into the temp dir (--live: the working tree), so that an
+edit made elsewhere during the run cannot change the code under test or
+invalidate its cache halfway. Nothing is asserted: the targets are printed with
+the measured figure next to them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import synth  # noqa: E402
+
+AS_OF = synth.AS_OF
+PELICANCONF = """\
+# Stock Pelican: default theme and settings; only where the articles are and where to write.
+PATH = "content"
+OUTPUT_PATH = "output"
+SITENAME = "bench"
+TIMEZONE = "Asia/Shanghai"
+"""
+
+
+# -- measuring one child process ---------------------------------------------------------------
+
+def _children(pid: int) -> list[int]:
+    out = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                out.extend(int(x) for x in f.read().split())
+    except OSError:
+        pass
+    return out
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+@dataclass
+class Run:
+    label: str
+    n: int
+    code: int
+    wall: float
+    cpu: float
+    maxrss_kb: int
+    peak_tree_pss_kb: int
+    out_bytes: int
+    out_files: int
+    stderr: str = ""
+    stdout: str = ""
+    stats: dict = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        return self.n / self.wall if self.wall else 0.0
+
+
+def measure(label: str, n: int, cmd: list[str], cwd: Path, env: dict[str, str], out_dir: Path,
+            stats_file: Path | None = None) -> Run:
+    """Run cmd; wall time, CPU of the process and its waited-for children, peak memory."""
+    if stats_file is not None:
+        env = {**env, "GONGSHI_STATS_FILE": str(stats_file)}
+        stats_file.unlink(missing_ok=True)
+    peak = [0]
+    stop = threading.Event()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def sample() -> None:
+        while not stop.is_set():
+            pids, todo = set(), [proc.pid]
+            while todo:
+                p = todo.pop()
+                if p not in pids:
+                    pids.add(p)
+                    todo.extend(_children(p))
+            peak[0] = max(peak[0], sum(_pss_kb(p) for p in pids))
+            stop.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out_chunks: list[bytes] = []
+    err_chunks: list[bytes] = []
+    readers = [threading.Thread(target=lambda s=s, b=b: b.append(s.read()), daemon=True)
+               for s, b in ((proc.stdout, out_chunks), (proc.stderr, err_chunks))]
+    for r in readers:
+        r.start()
+    _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage: no other child mixed in
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stop.set()
+    sampler.join()
+    for r in readers:
+        r.join()
+    files = [p for p in out_dir.rglob("*") if p.is_file()] if out_dir.exists() else []
+    stats = {}
+    if stats_file is not None and stats_file.exists():
+        stats = json.loads(stats_file.read_text(encoding="utf-8"))
+    return Run(label, n, proc.returncode, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, peak[0],
+               sum(p.stat().st_size for p in files), len(files),
+               b"".join(err_chunks).decode("utf-8", "replace"), b"".join(out_chunks).decode("utf-8", "replace"),
+               stats)
+
+
+# -- one N ----------------------------------------------------------------------------------------
+
+def snapshot(dest: Path) -> Path:
+    """Copy the code under test (generator/, redaction/, theme/, pelicanconf.py)."""
+    for name in ("generator", "redaction", "theme"):
+        shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(REPO / "pelicanconf.py", dest / "pelicanconf.py")
+    return dest
+
+
+def bench_n(n: int, work: Path, args: argparse.Namespace) -> list[Run]:
+    root = work / f"n{n}"
+    root.mkdir()
+    t = time.perf_counter()
+    counts = synth.write_content(root / "site" / "content", n, args.seed)
+    gen_s = time.perf_counter() - t
+    size = sum(p.stat().st_size for p in (root / "site" / "content").rglob("*") if p.is_file())
+    print(f"\n== N = {n:,}: {sum(counts.values()):,} records, {size / 1e6:.1f} MB of content "
+          f"(written in {gen_s:.1f} s)", flush=True)
+    print("   " + ", ".join(f"{t} {k:,}" for t, k in sorted(counts.items(), key=lambda x: -x[1])), flush=True)
+
+    code = REPO if args.live else snapshot(root / "code")
+    env = {**os.environ, "PYTHONPATH": str(code), "GONGSHI_SETTINGS": str(code / "pelicanconf.py"),
+           "GONGSHI_CACHE_DIR": str(root / "cache")}
+    env.pop("GONGSHI_CACHE", None)
+    if args.workers:
+        env["GONGSHI_WORKERS"] = str(args.workers)
+    content, output = root / "site" / "content", root / "site" / "output"
+    runs = []
+
+    def gongshi(label: str, as_of: date) -> Run:
+        cmd = [sys.executable, "-m", "generator", "build", "--content", str(content), "--output", str(output),
+               "--as-of", as_of.isoformat()]
+        r = measure(label, n, cmd, code, env, output, root / "stats.json")
+        if r.code not in (0, 1):
+            print(f"   {label} FAILED (exit {r.code}):\n{r.stderr[-3000:]}", flush=True)
+        runs.append(r)
+        return r
+
+    gongshi("gongshi full", AS_OF)
+    gongshi("gongshi nightly", AS_OF + timedelta(days=1))
+    gongshi("gongshi same day", AS_OF + timedelta(days=1))
+    if n <= args.pelican_max:
+        pel = root / "pelican"
+        synth.write_pelican_articles(pel / "content", n, args.seed)
+        (pel / "pelicanconf.py").write_text(PELICANCONF, encoding="utf-8")
+        pelican = str(Path(sys.executable).with_name("pelican"))
+        r = measure("pelican", n, [pelican, "content", "-s", "pelicanconf.py"], pel, dict(os.environ), pel / "output")
+        if r.code != 0:
+            print(f"   pelican FAILED (exit {r.code}):\n{r.stderr[-3000:]}", flush=True)
+        runs.append(r)
+    report(runs)
+    if not args.keep:
+        shutil.rmtree(root, ignore_errors=True)
+    return runs
+
+
+def report(runs: list[Run]) -> None:
+    pel = next((r for r in runs if r.label == "pelican"), None)
+    full = next(r for r in runs if r.label == "gongshi full")
+    print(f"   {'build':<17}{'records/s':>10}{'wall s':>9}{'cpu s':>8}{'maxrss MB':>11}{'tree PSS MB':>13}"
+          f"{'output MB':>11}{'files':>8}{'exit':>6}   vs", flush=True)
+    for r in runs:
+        vs = ""
+        if r.label.startswith("gongshi") and pel is not None and r.label == "gongshi full":
+            vs = f"{r.rate / pel.rate:.2f}x Pelican's records/s"
+        elif r.label != "gongshi full" and r.label.startswith("gongshi"):
+            vs = f"{100 * r.wall / full.wall:.0f}% of full build (cpu {100 * r.cpu / full.cpu:.0f}%)"
+        print(f"   {r.label:<17}{r.rate:>10,.0f}{r.wall:>9.2f}{r.cpu:>8.2f}{r.maxrss_kb / 1024:>11.0f}"
+              f"{r.peak_tree_pss_kb / 1024:>13.0f}{r.out_bytes / 1e6:>11.1f}{r.out_files:>8,}{r.code:>6}   {vs}",
+              flush=True)
+    for r in runs:
+        if not r.stats:
+            continue
+        sec = r.stats.get("seconds", {})
+        idx = r.stats.get("index") or {}
+        cache = r.stats.get("cache") or {}
+        hits = ", ".join(f"{k} {h:,}/{h + m:,}" for k, (h, m) in cache.items()) if cache else "off"
+        print(f"   {r.label}: prepare {sec.get('prepare', 0):.2f} s, render+index {sec.get('render_and_index', 0):.2f} s, "
+              f"publish {sec.get('publish', 0):.2f} s; workers {r.stats.get('workers')}; cache hits {hits}", flush=True)
+        if idx:
+            print(f"      search index: {idx.get('docs', 0):,} pages, {idx.get('postings', 0):,} postings, "
+                  f"{idx.get('files', 0):,} files, {idx.get('bytes', 0) / 1e6:.1f} MB, "
+                  f"{idx.get('seconds', 0):.2f} s after the pages (reading pages {idx.get('seconds_read', 0):.2f} s"
+                  + (f", {idx['docs_extracted']:,} left to extract" if 'docs_extracted' in idx else "")
+                  + (", index files reused" if idx.get("reused") else "") + ")",
+                  flush=True)
+    last = full.stdout.strip().splitlines()[-1:] if full.stdout.strip() else []
+    for line in last:
+        print(f"   gongshi says: {line}", flush=True)
+
+
+def targets(all_runs: dict[int, list[Run]]) -> None:
+    print("\n== targets (reported, not asserted)")
+    for n, runs in sorted(all_runs.items()):
+        by = {r.label: r for r in runs}
+        full, night, pel = by.get("gongshi full"), by.get("gongshi nightly"), by.get("pelican")
+        if full and pel:
+            ratio = full.rate / pel.rate
+            print(f"   N={n:,}: full build ≥ 2x stock Pelican's records/s: {ratio:.2f}x "
+                  f"({full.rate:,.0f} vs {pel.rate:,.0f} records/s) -> {'met' if ratio >= 2 else 'NOT met'}")
+        if full and night:
+            pct = 100 * night.wall / full.wall
+            print(f"   N={n:,}: no-change nightly rebuild < 10% of a full build: {pct:.0f}% "
+                  f"({night.wall:.2f} s vs {full.wall:.2f} s) -> {'met' if pct < 10 else 'NOT met'}")
+        if full and n >= 10_000:
+            peak = max(r.peak_tree_pss_kb for r in runs if r.label.startswith("gongshi")) / 1024
+            rss = max(r.maxrss_kb for r in runs if r.label.startswith("gongshi")) / 1024
+            print(f"   N={n:,}: peak memory: largest process {rss:,.0f} MB, whole tree {peak:,.0f} MB PSS"
+                  + (f" -> under 1 GiB {'met' if peak < 1024 else 'NOT met'}" if n == 10_000 else "")
+                  + (f"; built: exit {full.code}" if n >= 100_000 else ""))
+
+
+def redaction_bench(records: int) -> None:
+    script = HERE / "bench_redaction.py"
+    if not script.exists():
+        return
+    print(f"\n== redaction throughput (bench/bench_redaction.py --mb 1 --records {records})", flush=True)
+    p = subprocess.run([sys.executable, str(script), "--mb", "1", "--records", str(records)],
+                       capture_output=True, text=True, cwd=REPO)
+    for line in (p.stdout + p.stderr).strip().splitlines():
+        print("   " + line, flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, nargs="+", default=[1000, 10000], help="record counts (default 1000 10000)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--pelican-max", type=int, default=10**9, help="skip the Pelican baseline above this N")
+    ap.add_argument("--workers", type=int, default=0, help="GONGSHI_WORKERS for the builds (default: gongshi's)")
+    ap.add_argument("--live", action="store_true", help="run the working tree, not a snapshot of it")
+    ap.add_argument("--keep", action="store_true", help="keep the temp dirs (printed)")
+    ap.add_argument("--redaction-records", type=int, default=10_000)
+    ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    args = ap.parse_args()
+
+    try:
+        import pelican  # noqa: F401
+        version = __import__("importlib.metadata").metadata.version("pelican")
+    except Exception:  # pragma: no cover
+        version = "?"
+    load = os.getloadavg()
+    print(f"gongshi bench: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, Pelican {version}, "
+          f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, {time.strftime('%Y-%m-%d %H:%M')}", flush=True)
+    work = Path(tempfile.mkdtemp(prefix="gongshi-bench-"))
+    if args.keep:
+        print(f"temp dir: {work}")
+    results: dict[int, list[Run]] = {}
+    try:
+        for n in args.n:
+            results[n] = bench_n(n, work, args)
+        targets(results)
+        redaction_bench(args.redaction_records)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    if args.json:
+        args.json.write_text(json.dumps({n: [{k: v for k, v in r.__dict__.items() if k not in ("stderr", "stdout")}
+                                             for r in runs] for n, runs in results.items()},
+                                        ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,298 @@
+"""The content-hash build cache: a warm build writes exactly what a cold build writes.
+
+Cold = GONGSHI_CACHE=0 (nothing reused). Warm = the cache filled by earlier builds,
+possibly of other as-of dates. Figures of what was reused come from the build
+itself (GONGSHI_STATS_FILE).
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from generator import cache as gcache
+from generator import views as gviews
+from generator.cache import AsOfToken, AsOfUsed, BuildCache, PageCache, fill
+from tests.conftest import SiteDir, run_cli
+
+A, B = "2026-11-22", "2026-12-10"
+
+PERSON_PENALTY = """\
+---
+number: 测应急罚字〔2026〕7号
+title: 周立平未经许可经营烟花爆竹案
+decided: 2026-02-06
+parties:
+  - name: 周立平
+    kind: person
+    id_number: "65230219850412003X"
+    phone: "13899990001"
+    address: 测试市博峰街道阳光花园小区5号楼2单元301室
+facts: 周立平未取得许可证销售烟花爆竹。
+basis: 《烟花爆竹安全管理条例》第三十六条第二款
+decision: 罚款人民币20000元
+fine: 20000
+---
+
+当事人：周立平，身份证号码：652302 19850412 003X，联系电话：13899990001。
+"""
+
+EXPIRING = """\
+---
+number: 测应急罚字〔2025〕30号
+title: 测试建材有限公司未设置安全警示标志案
+decided: 2025-11-30
+parties:
+  - name: 测试建材有限公司
+    kind: organization
+facts: 未设置明显的安全警示标志。
+basis: 《中华人民共和国安全生产法》第三十五条
+decision: 罚款人民币15000元
+fine: 15000
+---
+"""
+
+NOTICE = """\
+---
+title: 测试市2026年第三批安全生产标准化三级企业拟公告名单公示
+start: 2026-11-16
+working_days: 10
+objection_channel: 对公示内容有异议的，请在公示期内向测试市应急管理局反映。
+---
+
+以下企业拟定为安全生产标准化三级企业，现予公示。
+"""
+
+LAW = """\
+name: 测试市安全生产条例
+category: 地方性法规
+enacted_by: 测试市人民代表大会常务委员会
+effective: 2010-01-01
+repealed_on: 2026-12-01
+"""
+
+INSPECTION = """\
+date: 2026-10-14
+location: 测试市产业园西区
+target:
+  name: 测试铝业有限公司
+  kind: organization
+contact:
+  name: 钱文博
+  phone: "13899990011"
+reason: 依职权
+content: 安全生产检查
+documents: 现场检查记录
+result: 未发现问题
+inspectors:
+  - name: 刘森
+    cert_number: "31050224025"
+"""
+
+GUIDE = """\
+---
+title: 行政处罚流程图
+attachments:
+  - file: flow.svg
+    title: 流程图
+    alt: 立案、调查、决定
+    reviewed: true
+---
+
+本流程图适用于一般程序。
+"""
+
+
+def make_site(root: Path) -> SiteDir:
+    root.mkdir(parents=True, exist_ok=True)
+    site = SiteDir(root)
+    site.write("post/penalties/2026-007.md", PERSON_PENALTY)
+    site.write("post/penalties/2025-030.md", EXPIRING)
+    site.write("in-process/notices/n-2026-003.md", NOTICE)
+    site.write("pre/laws/city-safety.yaml", LAW)
+    site.write("post/inspections/i-031.yaml", INSPECTION)
+    site.write("pre/guides/flow.md", GUIDE)
+    (site.content / "pre/guides/flow.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    return site
+
+
+def build(site: SiteDir, as_of: str, out: Path | None = None, **env: str) -> dict:
+    stats = site.root / "stats.json"
+    stats.unlink(missing_ok=True)
+    r = run_cli("build", "--content", str(site.content), "--output", str(out or site.output), "--as-of", as_of,
+                env={"GONGSHI_STATS_FILE": str(stats), **env})
+    assert r.code == 0, r.err
+    return json.loads(stats.read_text(encoding="utf-8"))
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def assert_same_tree(a: Path, b: Path) -> None:
+    ta, tb = tree(a), tree(b)
+    assert ta.keys() == tb.keys()
+    for rel in ta:
+        assert ta[rel] == tb[rel], rel
+
+
+def cold(site: SiteDir, as_of: str) -> Path:
+    out = site.root / f"cold-{as_of}"
+    build(site, as_of, out, GONGSHI_CACHE="0")
+    return out
+
+
+# -- end to end ----------------------------------------------------------------------------
+
+def test_warm_build_equals_cold_build_and_reuses_everything(tmp_path: Path):
+    site = make_site(tmp_path / "s")
+    first = build(site, A)
+    assert first["cache"]["records"][0] == 0  # cold cache
+    second = build(site, A)
+    hits = second["cache"]
+    assert hits["records"] == [6, 0] or hits["records"][0] == 5  # the guide has an attachment: never cached
+    assert hits["views"][1] == 0 and hits["pages"][1] == 0
+    assert second["index"].get("reused") is True
+    assert_same_tree(cold(site, A), site.output)
+    assert (tmp_path / "s" / ".gongshi" / "cache" / "cache.sqlite3").is_file()  # next to content/, not in output/
+    assert not any(".gongshi" in rel for rel in tree(site.output))
+
+
+def test_new_as_of_redoes_exactly_the_records_whose_state_changed(tmp_path: Path):
+    site = make_site(tmp_path / "s")
+    build(site, A)
+    warm = build(site, B)
+    assert_same_tree(cold(site, B), site.output)
+    # Between A and B: the 2025 penalty expired (no view at all), the notice went from
+    # 公示中 to 公示期满, the law was repealed. Everything else was reused.
+    views_hit, views_missed = warm["cache"]["views"]
+    assert views_missed == 2 and views_hit >= 3
+    assert not (site.output / "post/penalties/2025-030.html").exists()
+    assert "公示期满" in (site.output / "in-process/notices/n-2026-003.html").read_text(encoding="utf-8")
+    # Going back to A reuses A's entries: identical to a cold build of A.
+    build(site, A)
+    assert_same_tree(cold(site, A), site.output)
+
+
+def test_edited_record_and_site_yaml_are_seen(tmp_path: Path):
+    site = make_site(tmp_path / "s")
+    build(site, A)
+    site.write("post/inspections/i-031.yaml", INSPECTION.replace("未发现问题", "发现问题，已责令整改"))
+    warm = build(site, A)
+    assert warm["cache"]["records"][1] >= 1  # the edited file was parsed again
+    assert "发现问题，已责令整改" in (site.output / "post/inspections/i-031.html").read_text(encoding="utf-8")
+    assert_same_tree(cold(site, A), site.output)
+    (site.content / "site.yaml").write_text(
+        (site.content / "site.yaml").read_text(encoding="utf-8").replace("测试市人民路1号", "测试市人民路2号"),
+        encoding="utf-8")
+    warm = build(site, A)
+    assert warm["cache"]["views"][0] == 0  # the site context is in every view's key
+    assert_same_tree(cold(site, A), site.output)
+
+
+def test_attachment_checks_are_never_cached(tmp_path: Path):
+    site = make_site(tmp_path / "s")
+    build(site, A)
+    (site.content / "pre/guides/flow.svg").unlink()
+    r = run_cli("build", "--content", str(site.content), "--output", str(site.output), "--as-of", A)
+    assert r.code == 1 and "flow.svg" in r.err  # quarantined now, as a cold build would
+    assert not (site.output / "pre/guides/flow.html").exists()
+
+
+def test_broken_cache_is_rebuilt_and_never_fails_a_build(tmp_path: Path):
+    site = make_site(tmp_path / "s")
+    build(site, A)
+    db = tmp_path / "s" / ".gongshi" / "cache" / "cache.sqlite3"
+    for extra in db.parent.glob("cache.sqlite3-*"):
+        extra.unlink()
+    db.write_bytes(b"this is not a database" * 100)
+    stats = build(site, A)
+    assert stats["cache"]["records"][0] == 0
+    assert_same_tree(cold(site, A), site.output)
+
+
+def test_cache_off_and_check_write_no_cache(tmp_path: Path):
+    site = make_site(tmp_path / "s")
+    build(site, A, GONGSHI_CACHE="0")
+    assert not (tmp_path / "s" / ".gongshi").exists()
+    assert run_cli("check", "--content", str(site.content), "--as-of", A).code == 0
+    assert not (tmp_path / "s" / ".gongshi").exists()
+    elsewhere = tmp_path / "elsewhere"
+    build(site, A, GONGSHI_CACHE_DIR=str(elsewhere))
+    assert (elsewhere / "cache.sqlite3").is_file() and not (tmp_path / "s" / ".gongshi").exists()
+
+
+# -- units ---------------------------------------------------------------------------------------
+
+def test_placeholder_round_trip_and_refusals():
+    t = AsOfToken()
+    page = f"<p>{t.strftime('%Y年%m月%d日')}</p><meta content=\"{t.isoformat()} 00:00\">{t}"
+    assert fill(page, date(2026, 11, 22)) == '<p>2026年11月22日</p><meta content="2026-11-22 00:00">2026-11-22'
+    for use in (lambda: t.year, lambda: t < date(2026, 1, 1), lambda: t == date(2026, 1, 1),
+                lambda: date(2026, 1, 1) <= t, lambda: t.strftime("<%Y>"), lambda: {t: 1}):
+        with pytest.raises(AsOfUsed):
+            use()
+    assert not hasattr(t, "__html__")  # markupsafe asks; the answer must be a plain "no"
+    # Text in a record that looks like a placeholder of another build is left alone.
+    forged = "\ue000" + "0" * 16 + ":" + "%Y".encode().hex() + "\ue001"
+    assert fill(forged, date(2026, 11, 22)) == forged
+
+
+def test_template_reading_the_date_otherwise_is_not_cached(tmp_path: Path):
+    from generator.parallel import _render_detail
+    from generator.render import Renderer, SiteView
+
+    theme = tmp_path / "theme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "templates" / "detail.html").write_text(
+        "{{ v.title }}|{{ site.as_of.strftime('%Y年') }}|{% if site.as_of.year > 2025 %}新{% endif %}", encoding="utf-8")
+    site_view = SiteView({"name": "测试局"}, date(2026, 11, 22))
+    out = tmp_path / "out"
+    renderer = Renderer(theme, out, site_view)
+    cache = BuildCache(tmp_path / "cache")
+    renderer.pages = PageCache(cache, theme, date(2026, 11, 22))
+    from generator.model import PublicView
+
+    v = PublicView(rid="x", type="guide", section="pre", url="pre/guides/x.html", title="指南", date=None,
+                   year=None, status="", fields=(), body_html="")
+    _render_detail(renderer, renderer.pages, v)
+    assert (out / "pre/guides/x.html").read_text(encoding="utf-8") == "指南|2026年|新"
+    assert renderer.site is site_view
+    # Only the page rendered with the real date was stored, keyed with that date.
+    assert len(cache.pending["pages"]) == 1
+
+
+def test_views_read_the_as_of_date_only_where_the_cache_key_knows():
+    """If ViewBuilder starts reading the as-of date somewhere new, the view cache key must learn it
+    (generator.cache.AS_OF_IN_VIEW_TYPES / view_key), or a warm build could show a stale view."""
+    src = inspect.getsource(gviews.ViewBuilder)
+    uses = [line.strip() for line in src.splitlines() if "as_of" in line and "def __init__" not in line]
+    assert uses == ["self.as_of = as_of",
+                    'extra["repealed"] = bool(f.get("repealed_on") and f["repealed_on"] <= self.as_of)'], uses
+    assert gcache.AS_OF_IN_VIEW_TYPES == {"law"}
+
+
+def test_cache_generations_drop_unused_entries(tmp_path: Path):
+    c = BuildCache(tmp_path)
+    c.put("records", "old", b"1")
+    c.flush()
+    for _ in range(gcache.KEEP_GENERATIONS):
+        c.put("records", "new", b"2")
+        c.flush()
+    assert c.get_many("records", ["old", "new"]) == {"new": b"2"}
+    with sqlite3.connect(c.path) as conn:
+        assert conn.execute("select count(*) from kv_records").fetchone()[0] == 1
+    c.close()
+
+
+def test_jinja_never_sees_the_placeholder_object_as_undefined():
+    env = jinja2.Environment(undefined=jinja2.ChainableUndefined, autoescape=True)
+    out = env.from_string("{{ d.strftime('%Y-%m-%d') }} {{ d }}").render(d=AsOfToken())
+    assert re.fullmatch("\ue000[0-9a-f]{16}:[0-9a-f]+\ue001 \ue000[0-9a-f]{16}:[0-9a-f]+\ue001", out)

@@ -1,0 +1,175 @@
+"""Both cores: a build with the worker pool writes exactly the tree a build without it writes."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator import parallel
+from generator.parallel import map_chunks, min_items_setting, workers_setting
+from generator.pipeline import prepare
+from generator.policy import Policy
+from tests.conftest import SiteDir
+
+AS_OF = "2026-11-22"
+
+PERSON_PENALTY = """\
+---
+number: 测应急罚字〔2026〕{n}号
+title: 李小明{n}未经许可经营烟花爆竹案
+decided: 2026-{month:02d}-10
+parties:
+  - name: 李小明{n}
+    kind: person
+    id_number: "65230219850412003X"
+    phone: "13899990001"
+    address: 测试市博峰街道阳光花园小区5号楼2单元301室
+facts: 李小明{n}未取得许可证销售烟花爆竹。
+basis: 《烟花爆竹安全管理条例》第三十六条第二款
+decision: 罚款人民币{n}000元
+fine: {n}000
+---
+
+当事人：李小明{n}，身份证号码：652302 19850412 003X，联系电话：13899990001。现场负责人王大力{n}在场。
+"""
+
+ORG_INSPECTION = """\
+date: 2026-{month:02d}-14
+location: 测试市产业园西区{n}号
+target:
+  name: 测试{n}号铝业有限公司
+  kind: organization
+contact:
+  name: 钱文博
+  phone: "13899990011"
+reason: 依职权
+content: 安全生产检查
+documents: 现场检查记录
+result: 未发现问题
+inspectors:
+  - name: 刘森
+    cert_number: "31050224025"
+"""
+
+REVOKED = """\
+---
+number: 测应急罚字〔2026〕99号
+title: 测试商行未按规定储存案
+decided: 2026-09-01
+parties:
+  - name: 测试商行
+    kind: organization
+facts: 未按规定储存。
+basis: 《中华人民共和国安全生产法》第九十九条
+decision: 罚款人民币5000元
+status: revoked
+revoked_on: 2026-10-01
+revocation_reason: 经复议撤销。
+---
+"""
+
+GUIDE = """\
+---
+title: 行政处罚流程图
+attachments:
+  - file: flow.svg
+    title: 流程图
+    alt: 立案、调查、告知、决定、送达、执行
+    reviewed: true
+---
+
+本流程图适用于一般程序。
+"""
+
+
+def fill_site(site: SiteDir, n: int = 12) -> None:
+    for i in range(1, n + 1):
+        site.write(f"post/penalties/p-{i:03d}.md", PERSON_PENALTY.format(n=i, month=1 + i % 11))
+        site.write(f"post/inspections/i-{i:03d}.yaml", ORG_INSPECTION.format(n=i, month=1 + i % 11))
+    site.write("post/penalties/revoked.md", REVOKED)
+    site.write("pre/guides/flow.md", GUIDE)
+    (site.content / "pre/guides/flow.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    site.write("post/penalties/broken.md", "---\ntitle: [unclosed\n---\n")  # quarantined
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_pool_and_no_pool_write_identical_trees(tmp_path: Path):
+    trees = {}
+    for label, env in {
+        "serial": {"GONGSHI_WORKERS": "1", "GONGSHI_CACHE": "0"},
+        "pool": {"GONGSHI_WORKERS": "2", "GONGSHI_PARALLEL_MIN_ITEMS": "1", "GONGSHI_CACHE": "0"},
+        "pool+cache": {"GONGSHI_WORKERS": "2", "GONGSHI_PARALLEL_MIN_ITEMS": "1", "GONGSHI_CACHE": "1"},
+    }.items():
+        root = tmp_path / label
+        root.mkdir()
+        site = SiteDir(root)
+        fill_site(site)
+        from tests.conftest import run_cli
+
+        r = run_cli("build", "--content", str(site.content), "--output", str(site.output), "--as-of", AS_OF, env=env)
+        assert r.code == 1, r.err  # broken.md is quarantined, everything else is published
+        trees[label] = tree(site.output)
+    assert trees["serial"].keys() == trees["pool"].keys() == trees["pool+cache"].keys()
+    assert "post/penalties/p-001.html" in trees["serial"] and "files/pre/guides/flow-1.svg" in trees["serial"]
+    for rel, data in trees["serial"].items():
+        assert trees["pool"][rel] == data, rel
+        assert trees["pool+cache"][rel] == data, rel
+
+
+def test_prepare_with_pool_matches_prepare_without(tmp_path: Path):
+    site = SiteDir(tmp_path)
+    fill_site(site, 30)
+    as_of = date.fromisoformat(AS_OF)
+    calls_a: list[tuple[int, int]] = []
+    calls_b: list[tuple[int, int]] = []
+    a = prepare(site.content, as_of, Policy(), progress=lambda d, t: calls_a.append((d, t)))
+    b = prepare(site.content, as_of, Policy(), progress=lambda d, t: calls_b.append((d, t)), workers=2, min_items=1)
+    assert calls_a == calls_b and calls_a[-1] == (len(a.entries) * 2, len(a.entries) * 2)
+    assert [(e.path, e.life, e.view, e.counts, e.problems) for e in a.entries] == \
+           [(e.path, e.life, e.view, e.counts, e.problems) for e in b.entries]
+    assert len(a.views) >= 60
+
+
+def _square(start: int, stop: int) -> list[int]:
+    return [(i * i, os.getpid()) for i in range(start, stop)]
+
+
+def test_map_chunks_keeps_order_and_uses_workers():
+    out = [x for chunk in map_chunks(_square, 1000, 2, 1) for x in chunk]
+    assert [v for v, _ in out] == [i * i for i in range(1000)]
+    assert os.getpid() not in {pid for _, pid in out}  # the work ran in forked workers
+    serial = [x for chunk in map_chunks(_square, 1000, 1, 1) for x in chunk]
+    assert {pid for _, pid in serial} == {os.getpid()}
+    small = [x for chunk in map_chunks(_square, 5, 2, 200) for x in chunk]  # below the threshold: in-process
+    assert {pid for _, pid in small} == {os.getpid()}
+
+
+def _boom(start: int, stop: int) -> None:
+    raise ValueError(f"chunk {start}")
+
+
+def test_map_chunks_propagates_worker_errors():
+    with pytest.raises(ValueError, match="chunk"):
+        list(map_chunks(_boom, 100, 2, 1))
+    assert parallel._TASK is None
+
+
+def test_workers_setting(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("GONGSHI_WORKERS", raising=False)
+    cpus = len(os.sched_getaffinity(0))
+    assert workers_setting({}) == max(1, min(cpus, parallel.DEFAULT_MAX_WORKERS))
+    assert workers_setting({"GONGSHI_WORKERS": 3}) == 3
+    monkeypatch.setenv("GONGSHI_WORKERS", "1")
+    assert workers_setting({"GONGSHI_WORKERS": 3}) == 1  # the environment wins
+    monkeypatch.setenv("GONGSHI_WORKERS", "many")
+    assert workers_setting({}) == max(1, min(cpus, parallel.DEFAULT_MAX_WORKERS))
+    monkeypatch.setenv("GONGSHI_WORKERS", "0")
+    assert workers_setting({}) == 1
+    monkeypatch.delenv("GONGSHI_PARALLEL_MIN_ITEMS", raising=False)
+    assert min_items_setting({}) == parallel.DEFAULT_MIN_ITEMS
