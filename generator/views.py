@@ -87,7 +87,8 @@ def _party_lists(record: Record) -> list[dict[str, Any]]:
     return out
 
 
-def build_redactor(record: Record, ctx: SiteContext) -> Redactor:
+def build_redactor(record: Record, ctx: SiteContext) -> tuple[Redactor, list[str]]:
+    """The record's Redactor, and the public values it was given (the leak re-check needs them)."""
     f = record.fields
     protected: list[tuple[str, str]] = []
     names: list[str] = []
@@ -136,7 +137,7 @@ def build_redactor(record: Record, ctx: SiteContext) -> Redactor:
         if f.get(key):
             public.append(str(f[key]))
     public = [p for p in public if p]
-    return Redactor(protected=protected, names=names, public=public)
+    return Redactor(protected=protected, names=names, public=public), public
 
 
 def _declared_values(record: Record, ctx: SiteContext) -> tuple[list[str], list[str]]:
@@ -184,12 +185,17 @@ def leak_check(record: Record, ctx: SiteContext, texts: Iterable[str], public: I
         sv = _squash(v)
         if len(sv) >= 4 and sv in squashed:
             raise LeakError(f"隐去检查未通过：一项需要隐去的{_kind_word(v)}仍出现在页面中，记录暂不发布，请人工检查。")
-    masked = plain
-    for pv in sorted(set(public), key=len, reverse=True):
-        if pv and len(pv) > 1:
-            masked = masked.replace(pv, "\0")
+    longer_public = sorted(set(public), key=len, reverse=True)
     for n in names:
-        if len(n) >= 2 and not n.endswith("某") and n in masked:
+        if len(n) < 2 or n.endswith("某") or n not in plain:
+            continue
+        # A name may stand visibly only inside a longer public value that contains
+        # it (person 上官兰 inside legal representative 上官兰勇); never on its own.
+        masked = plain
+        for pv in longer_public:
+            if n in pv and pv != n:
+                masked = masked.replace(pv, "\0")
+        if n in masked:
             raise LeakError("隐去检查未通过：自然人姓名仍出现在页面中，记录暂不发布，请人工检查。")
 
 
@@ -208,7 +214,7 @@ class ViewBuilder:
 
     def build(self, record: Record, life: Lifecycle) -> tuple[PublicView, dict[str, int]]:
         """Return the view and the redaction counts by kind. Raises LeakError."""
-        rd = build_redactor(record, self.ctx)
+        rd, public = build_redactor(record, self.ctx)
         # Names found after role words (负责人张伟) anywhere in the record are
         # masked in every text of it, including the title redacted first.
         for text in (record.body, *(v for v in record.fields.values() if isinstance(v, str))):
@@ -276,15 +282,8 @@ class ViewBuilder:
                  *(n for _, n in view.corrections), *view.withdrawal.values(),
                  *(a["title"] + a["alt"] for a in view.attachments),
                  *(str(v) for v in _flatten(view.extra))]
-        leak_check(record, self.ctx, texts, self._public_for_check(record))
+        leak_check(record, self.ctx, texts, public)
         return view, dict(rd.counts)
-
-    def _public_for_check(self, record: Record) -> list[str]:
-        out = self.ctx.public_values()
-        for p in _party_lists(record):
-            if p.get("kind") != "person" and p.get("name"):
-                out.append(p["name"])
-        return out
 
     # -- per-type content --------------------------------------------------
     def _party_text(self, p: Mapping[str, Any]) -> str:

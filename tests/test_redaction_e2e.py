@@ -173,3 +173,27 @@ def test_titles_masked_in_every_channel(site: SiteDir):
                 "data/penalty.json", "post/penalties/2026/index.html"):
         assert "李小明" not in site.read(rel), rel
     assert "李某甲" in site.read("feed.xml") and "李某甲" in site.read("data/penalty.json")
+
+
+def test_person_name_inside_a_public_legal_representative_name(site: SiteDir):
+    """Regression (bench, 10k synthetic records): contact 上官兰 vs legal representative 上官兰勇.
+
+    The legal representative is public; the leak re-check must know that too, or the
+    record is quarantined although nothing leaked.
+    """
+    site.write("post/inspections/i2.yaml", """\
+        date: 2026-10-12
+        location: 测试市人民路1号
+        target: {name: 测试建材有限公司, kind: organization, legal_representative: 上官兰勇}
+        contact: {name: 上官兰, phone: "18462835087"}
+        reason: 依职权
+        content: 安全生产检查
+        documents: 现场检查记录
+        result: 未发现问题，联系人上官兰在场
+        inspectors: 马宏斌 31050224019
+    """)
+    r = site.build()
+    assert r.code == 0, r.err
+    page = site.read("post/inspections/i2.html")
+    assert "上官兰勇" in page and "18462835087" not in page
+    assert "联系人上官某在场" in page
