@@ -17,7 +17,7 @@ a site.yaml into a temp dir, then times, each in its own subprocess:
 
 and prints records/second, wall and CPU time, peak memory (the kernel's ru_maxrss
 of the largest process, from wait4() of that one child, and the peak PSS of the
-whole process tree sampled from /proc every 50 ms: gongshi forks workers), output
+whole process tree sampled from /proc every 0.1 s or less often: gongshi forks workers), output
 size and the gongshi/Pelican ratio; then the stage split and the search index
 figures reported by the build itself (GONGSHI_STATS_FILE), and the redaction
 throughput of bench/bench_redaction.py.
@@ -116,7 +116,10 @@ def measure(label: str, n: int, cmd: list[str], cwd: Path, env: dict[str, str], 
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def sample() -> None:
+        # Reading smaps_rollup walks the page tables of a big process: sample at most ~5% of
+        # the time so that measuring does not slow down what is measured.
         while not stop.is_set():
+            t = time.perf_counter()
             pids, todo = set(), [proc.pid]
             while todo:
                 p = todo.pop()
@@ -124,7 +127,7 @@ def measure(label: str, n: int, cmd: list[str], cwd: Path, env: dict[str, str], 
                     pids.add(p)
                     todo.extend(_children(p))
             peak[0] = max(peak[0], sum(_pss_kb(p) for p in pids))
-            stop.wait(0.05)
+            stop.wait(max(0.1, 20 * (time.perf_counter() - t)))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

@@ -59,6 +59,7 @@ import shutil
 import sqlite3
 import sys
 import time
+import weakref
 import zlib
 from datetime import date
 from pathlib import Path
@@ -162,6 +163,7 @@ class BuildCache:
         self._written: dict[str, set[str]] = {k: set() for k in KINDS}  # keys written by _write this build
         self._gen: int | None = None
         self._owner = os.getpid()  # the process that writes
+        self._empty: set[str] | None = None  # kinds with nothing stored when the build began: no lookups
 
     @classmethod
     def open(cls, content_dir: Path, settings: Mapping[str, Any] | None = None) -> "BuildCache | None":
@@ -192,6 +194,16 @@ class BuildCache:
         self._conn, self._pid = conn, os.getpid()
         return conn
 
+    def _empty_kinds(self, conn: sqlite3.Connection) -> set[str]:
+        """Kinds with nothing stored when this build began (a first build): no point looking up.
+        Decided once per build, usually before the pool forks: workers inherit the answer."""
+        if self._empty is None:
+            try:
+                self._empty = {k for k in KINDS if conn.execute(f"SELECT 1 FROM kv_{k} LIMIT 1").fetchone() is None}
+            except sqlite3.Error:
+                self._empty = set()
+        return self._empty
+
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
@@ -213,7 +225,7 @@ class BuildCache:
         keys = list(dict.fromkeys(keys))
         found: dict[str, bytes] = {}
         conn = self._db()
-        if conn is None or not keys:
+        if conn is None or not keys or kind in self._empty_kinds(conn):
             if count:
                 self.misses[kind] += len(keys)
             return found
@@ -319,6 +331,7 @@ class BuildCache:
         self.used = {k: set() for k in KINDS}
         self._written = {k: set() for k in KINDS}
         self._gen = None
+        self._empty = None
 
     def close(self) -> None:
         if self._conn is not None and self._pid == os.getpid():
@@ -352,6 +365,26 @@ def view_key(record: Any, life: Any, ctx_digest: str, as_of: date) -> str:
 
 
 AS_OF_IN_VIEW_TYPES = frozenset({"law"})
+
+# PublicView -> its view key, set by the views stage (generator.parallel): a page's key
+# can use the view's key instead of pickling the view again. Weak, checked by identity.
+_VIEW_KEYS: dict[int, tuple[Any, str]] = {}
+
+
+def remember_view_key(view: Any, key: str) -> None:
+    try:
+        _VIEW_KEYS[id(view)] = (weakref.ref(view), key)
+    except TypeError:  # not weak-referenceable: pages pickle it instead
+        pass
+
+
+def forget_view_keys() -> None:
+    _VIEW_KEYS.clear()
+
+
+def _view_key_of(value: Any) -> str | None:
+    got = _VIEW_KEYS.get(id(value))
+    return got[1] if got is not None and got[0]() is value else None
 
 
 # -- pages: the as-of date as a placeholder -----------------------------------------------------
@@ -430,7 +463,7 @@ def theme_digest(theme_dir: Path) -> str:
 
 
 def _pack(nonce: str, html: str) -> bytes:
-    return zlib.compress(f"{nonce}\n{html}".encode("utf-8"), 1)
+    return zlib.compress(nonce.encode("ascii") + b"\n" + html.encode("utf-8"), 1)
 
 
 def _unpack(blob: bytes) -> tuple[str, str]:
@@ -501,6 +534,13 @@ class PageCache:
             if got is None or got[0] is not value:
                 got = self._schema_digests[id(value)] = (value, digest(key_bytes(value)).encode())
             return got[1]
+        known = _view_key_of(value)
+        if known is not None:
+            return b"view:" + known.encode()
+        if isinstance(value, (list, tuple)) and value:
+            keys = [_view_key_of(v) for v in value]
+            if all(keys):  # a listing's page of views
+                return b"views:" + ",".join(keys).encode()  # type: ignore[arg-type]
         data = key_bytes(value)
         return data.replace(NONCE.encode("ascii"), b"") if tokens else data
 

@@ -5,8 +5,11 @@ validating files, redacting records into PublicViews, and rendering detail
 pages. Each runs over chunks of its list in a `fork` pool (workers inherit the
 parent's memory, so only chunk bounds go in and only results come back); the
 parent consumes the results in list order, so the output is byte-identical to a
-run without the pool (tests/test_parallel.py). Everything else (listings, feed,
-open data, the search index, publishing) stays in the main process.
+run without the pool (tests/test_parallel.py). The search index reads the detail
+pages: with the cache on, each worker also extracts the search documents of the
+pages it has just written, and the index itself is written by one forked child
+while the main process renders listings, home, statistics, open data, feed and
+sitemap (generator.cache.PageCache.start_index). Publishing stays in the main process.
 
 GONGSHI_WORKERS (environment first, then pelicanconf.py) sets the pool size;
 default: the CPUs this process may use, at most DEFAULT_MAX_WORKERS. 1 turns the
@@ -24,7 +27,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from . import loader
-from .cache import AsOfUsed, BuildCache, PageCache, context_digest, dumps, record_key, view_key
+from .cache import (AsOfUsed, BuildCache, PageCache, context_digest, dumps, forget_view_keys, record_key,
+                    remember_view_key, view_key)
 from .model import Problem, RawRecord, Record
 from .validate import validate
 from .views import LeakError
@@ -193,14 +197,18 @@ class RecordStage:
             return [dumps(_one_view(builder, *items[i])) for i in todo[start:stop]]
 
         results = (r for chunk in map_chunks(build, len(todo), self.workers, self.min_items) for r in chunk)
+        forget_view_keys()
         for i, key in enumerate(keys):
             if key in found:
-                yield pickle.loads(found[key])
-                continue
-            blob = next(results)
-            if key is not None and self.cache is not None:
-                self.cache.put("views", key, blob)
-            yield pickle.loads(blob)
+                result = pickle.loads(found[key])
+            else:
+                blob = next(results)
+                if key is not None and self.cache is not None:
+                    self.cache.put("views", key, blob)
+                result = pickle.loads(blob)
+            if key is not None and result[0] == "view":
+                remember_view_key(result[1], key)
+            yield result
 
 
 def _one_view(builder: Any, record: Record, life: Any) -> tuple:
@@ -214,9 +222,9 @@ def _one_view(builder: Any, record: Record, life: Any) -> tuple:
 # -- detail pages -------------------------------------------------------------------------------------
 
 def render_details(renderer: Any, views: Sequence[Any], workers: int, min_items: int) -> None:
-    """Renderer.render_details through the pool: each worker renders a chunk of detail pages
-    (and copies their attachments) straight into the staging tree; the parent appends the
-    files in list order and takes the workers' new cache entries."""
+    """The renderer's detail pages (Renderer.details hook) through the pool: each worker renders
+    a chunk of detail pages (and copies their attachments) straight into the staging tree; the
+    parent appends the files in list order and takes the workers' new cache entries."""
     pages: PageCache | None = renderer.pages
     written_type = type(renderer.written)
 
