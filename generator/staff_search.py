@@ -22,7 +22,6 @@ import json
 import re
 import shutil
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -33,6 +32,7 @@ from whoosh.query import And, Every, Term
 
 from .model import State
 from .search_index import doc_tokens, normalize, query_tokens
+from .views import flatten_text
 
 INDEX_VERSION = 1
 STAFF_DIR = ".gongshi/staff-index"
@@ -80,19 +80,6 @@ def index_dir(content_dir: Path) -> Path:
 
 # -- what is indexed for a record ------------------------------------------------------------
 
-def _flatten(value: Any) -> Iterable[str]:
-    if isinstance(value, Mapping):
-        for v in value.values():
-            yield from _flatten(v)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            yield from _flatten(v)
-    elif isinstance(value, date):
-        yield value.isoformat()
-    elif value is not None and not isinstance(value, bool):
-        yield str(value)
-
-
 def _source(entry: Any, content_dir: Path) -> Path:
     p = Path(entry.path)
     return p if p.is_absolute() else content_dir.resolve().parent / p
@@ -110,7 +97,7 @@ def staff_doc(entry: Any, content_dir: Path) -> StaffDoc:
     key = f"{entry.path}#{entry.rid}"
     record = entry.record
     if record is not None:
-        parts = [record.rid, record.type, *(_flatten(dict(record.fields))), record.body, record.path]
+        parts = [record.rid, record.type, *flatten_text(dict(record.fields)), record.body, record.path]
         return StaffDoc(key, record.digest, "\n".join(parts))
     src = _source(entry, content_dir)
     try:

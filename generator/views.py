@@ -50,6 +50,13 @@ class SiteContext:
     law_names: list[str] = field(default_factory=list)
 
     def public_values(self) -> list[str]:
+        """A fresh copy of the site-wide public values (computed once per build)."""
+        cached = self.__dict__.get("_public_cache")
+        if cached is None:
+            cached = self.__dict__["_public_cache"] = tuple(self._compute_public_values())
+        return list(cached)
+
+    def _compute_public_values(self) -> list[str]:
         out: list[str] = []
         s = self.site
         for key in ("name", "address", "phone", "postcode", "email", "complaint_phone",
@@ -281,7 +288,7 @@ class ViewBuilder:
         texts = [view.title, view.summary, view.body_html, *(x.value for x in view.fields),
                  *(n for _, n in view.corrections), *view.withdrawal.values(),
                  *(a["title"] + a["alt"] for a in view.attachments),
-                 *(str(v) for v in _flatten(view.extra))]
+                 *flatten_text(view.extra)]
         leak_check(record, self.ctx, texts, public)
         return view, dict(rd.counts)
 
@@ -429,12 +436,15 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _flatten(value: Any) -> Iterable[Any]:
+def flatten_text(value: Any) -> Iterable[str]:
+    """Every scalar inside nested mappings/lists as text (dates ISO, None and booleans skipped)."""
     if isinstance(value, Mapping):
         for v in value.values():
-            yield from _flatten(v)
+            yield from flatten_text(v)
     elif isinstance(value, (list, tuple)):
         for v in value:
-            yield from _flatten(v)
-    else:
-        yield value
+            yield from flatten_text(v)
+    elif isinstance(value, date):
+        yield value.isoformat()
+    elif value is not None and not isinstance(value, bool):
+        yield str(value)
