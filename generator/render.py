@@ -63,6 +63,10 @@ def _is_number(text: str) -> bool:
     return True
 
 
+def _newest(views: Iterable[PublicView]) -> date | None:
+    return max((v.date for v in views if v.date), default=None)
+
+
 def _html_text(fragment: str) -> str:
     """Plain text of a sanitised, redacted HTML fragment (paragraphs on their own lines)."""
     if not fragment.strip():
@@ -116,6 +120,7 @@ class Renderer:
         # Set by generator.build: a generator.cache.PageCache (reuse pages whose inputs
         # hash equal) and a callable rendering all detail pages (generator.parallel's pool).
         self.pages: Any = None
+        self.updated: date = site.as_of  # the newest record date, set by render_all
         self.details: Any = None
 
     # -- writing --------------------------------------------------------------
@@ -156,11 +161,13 @@ class Renderer:
         return out
 
     def meta(self, title: str, column: str, column_type: str, pub: date | None = None) -> dict[str, str]:
+        """PubDate: the record's date, or for other pages the newest date they draw on (never
+        the as-of date itself: a page changes only when what it shows changes)."""
         return {
             "title": title,
             "column": column,
             "column_type": column_type,
-            "pub_date": (pub or self.site.as_of).strftime("%Y-%m-%d") + " 00:00",
+            "pub_date": (pub or self.updated).strftime("%Y-%m-%d") + " 00:00",
         }
 
     # -- the whole site --------------------------------------------------------
@@ -171,6 +178,7 @@ class Renderer:
             by_type[v.type].append(v)
         for t in by_type:
             by_type[t].sort(key=lambda v: (v.date or date.min, v.rid), reverse=True)
+        self.updated = _newest(views) or self.site.as_of
         self.copy_static()
         for t in LISTING_ORDER:
             self.render_type(t, by_type.get(t, []))
@@ -193,7 +201,7 @@ class Renderer:
         self.page("404.html", "404.html", meta=self.meta("页面不存在", "错误页", "其他"))
         public_pages = [v for v in views if not v.withdrawn]
         self.render_feed(public_pages)
-        self.render_sitemap()
+        self.render_sitemap(views)
         self.write("robots.txt", self._robots())
         return self.written.files
 
@@ -207,7 +215,7 @@ class Renderer:
         rt = TYPES[t]
         listed = [v for v in items if not v.withdrawn]
         withdrawn = [v for v in items if v.withdrawn]
-        meta = self.meta(rt.label, rt.label, COLUMN_TYPES[rt.section])
+        meta = self.meta(rt.label, rt.label, COLUMN_TYPES[rt.section], _newest(items))
         common = {"rtype": rt, "withdrawn": withdrawn, "empty_text": f"暂无{rt.label}信息"}
         if t == "law":
             groups = defaultdict(list)
@@ -233,7 +241,7 @@ class Renderer:
                 for m in range(last_month, 0, -1)
             ]
             self.page(f"{rt.folder}/{y}/index.html", "year.html",
-                      meta=self.meta(f"{y}年{rt.label}", rt.label, COLUMN_TYPES[rt.section]),
+                      meta=self.meta(f"{y}年{rt.label}", rt.label, COLUMN_TYPES[rt.section], _newest(in_year)),
                       year=y, months=months, years=year_links, **common)
 
     def _paginate(self, folder: str, items: list[PublicView], meta: dict, common: dict,
@@ -319,7 +327,7 @@ class Renderer:
                   meta=self.meta("执法情况统计", "执法情况统计", "统计"),
                   years=year_list, rows=rows, fines=fines, month_tables=month_tables,
                   chart_years=chart_years, chart_fines=chart_fines,
-                  fine_total=sum(fines))
+                  fine_total=sum(fines), updated=_newest([v for vs in by_type.values() for v in vs if not v.withdrawn]))
 
     # -- open data -------------------------------------------------------------
     # 政府信息公开条例 第二十四条 (检索、查阅、下载): each post type as CSV + JSON of
@@ -343,7 +351,7 @@ class Renderer:
             data = {
                 "type": t,
                 "label": rt.label,
-                "as_of": self.site.as_of.isoformat(),
+                "updated": newest.isoformat() if (newest := _newest(items)) else "",  # the newest record's date
                 "fields": [{"key": k, "label": label} for k, label in columns],
                 "records": rows,
             }
@@ -392,7 +400,8 @@ class Renderer:
 
         post = [v for v in views if v.section in ("post", "in-process") and v.date]
         post.sort(key=lambda v: (v.date, v.type, v.rid), reverse=True)
-        updated = datetime(self.site.as_of.year, self.site.as_of.month, self.site.as_of.day, tzinfo=timezone.utc)
+        newest = post[0].date if post else self.updated
+        updated = datetime(newest.year, newest.month, newest.day, tzinfo=timezone.utc)
         feed = Atom1Feed(
             title=f"{self.site.name}行政执法公示",
             link=self._abs("index.html"),
@@ -416,13 +425,15 @@ class Renderer:
         feed.write(buf, "utf-8")
         self.write("feed.xml", buf.getvalue() + "\n")
 
-    def render_sitemap(self) -> None:
+    def render_sitemap(self, views: Iterable[PublicView]) -> None:
+        """Every page; lastmod only where the page has a date of its own (a record's page)."""
+        dated = {v.url: v.date for v in views if v.date}
         pages = sorted(f for f in self.written.files if f.endswith(".html") and f != "404.html")
         lines = ['<?xml version="1.0" encoding="UTF-8"?>',
                  '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
         for rel in pages:
-            lines.append(f"  <url><loc>{xml_escape(self._abs(rel))}</loc>"
-                         f"<lastmod>{self.site.as_of.isoformat()}</lastmod></url>")
+            lastmod = f"<lastmod>{dated[rel].isoformat()}</lastmod>" if rel in dated else ""
+            lines.append(f"  <url><loc>{xml_escape(self._abs(rel))}</loc>{lastmod}</url>")
         lines.append("</urlset>")
         self.write("sitemap.xml", "\n".join(lines) + "\n")
 

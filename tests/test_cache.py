@@ -181,6 +181,28 @@ def test_new_as_of_redoes_exactly_the_records_whose_state_changed(tmp_path: Path
     assert_same_tree(cold(site, A), site.output)
 
 
+def test_a_new_date_changes_exactly_the_pages_whose_state_changed(tmp_path: Path):
+    """The nightly case: same content, the next day. Nothing on the site prints the as-of
+    date itself, so a day on which no record changes state leaves every byte as it was,
+    and a day on which some do changes their pages and the pages listing them only."""
+    site = make_site(tmp_path / "s")
+    build(site, A)
+    before = tree(site.output)
+    build(site, "2026-11-23")  # a Monday: no window opens or closes
+    assert tree(site.output) == before
+    assert_same_tree(cold(site, "2026-11-23"), site.output)
+    build(site, B)  # the 2025 penalty expired, the notice's period ended, the law was repealed
+    after = tree(site.output)
+    changed = {rel for rel in set(before) | set(after) if before.get(rel) != after.get(rel)}
+    assert {"post/penalties/2025-030.html", "in-process/notices/n-2026-003.html",
+            "pre/laws/city-safety.html"} <= changed
+    untouched = {"post/penalties/2026-007.html", "post/inspections/i-031.html", "pre/guides/flow.html",
+                 "pre/agency.html", "pre/remedies.html", "search/index.html", "404.html", "robots.txt",
+                 "post/inspections/index.html", "data/inspection.csv", "data/inspection.json"}
+    assert not untouched & changed, sorted(untouched & changed)
+    assert_same_tree(cold(site, B), site.output)
+
+
 def test_edited_record_and_site_yaml_are_seen(tmp_path: Path):
     site = make_site(tmp_path / "s")
     build(site, A)
