@@ -11,11 +11,12 @@ from .render import Renderer, SiteView
 
 def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
                 settings: Mapping[str, Any], cache: Any = None, workers: int = 1,
-                min_items: int = 200) -> tuple[list[str], dict[str, Any]]:
+                min_items: int = 200, published: Path | None = None) -> tuple[list[str], dict[str, Any]]:
     """Write every page of the prepared site into out_dir; returns (files, index stats).
 
     cache (generator.cache.BuildCache) reuses pages and the search index whose inputs
-    hash equal; workers > 1 renders detail pages in a process pool (generator.parallel)."""
+    hash equal, linking unchanged pages from `published` (the current output/, which out_dir
+    will replace); workers > 1 renders detail pages in a process pool (generator.parallel)."""
     site = SiteView(prepared.site, prepared.as_of, base_url=str(prepared.site.get("base_url", "")))
     renderer = Renderer(theme_dir, out_dir, site, page_size=prepared.policy.page_size)
     try:
@@ -24,9 +25,10 @@ def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
         build_citizen_index = None  # search issue not landed yet
     want_index = build_citizen_index is not None and settings.get("GONGSHI_SEARCH_INDEX", True)
     if cache is not None:
-        from .cache import PageCache
+        from .cache import OutputReuse, PageCache
 
-        renderer.pages = PageCache(cache, theme_dir, prepared.as_of)
+        reuse = OutputReuse(cache, published, out_dir) if published is not None else None
+        renderer.pages = PageCache(cache, theme_dir, prepared.as_of, reuse)
         renderer.pages.background_index = bool(want_index) and workers > 1
     if cache is not None or workers > 1:
         from .parallel import render_details
@@ -46,5 +48,7 @@ def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
         else:
             index_stats = build_citizen_index(out_dir, renderer.written.files)
     if cache is not None:
+        if renderer.pages.reuse is not None:
+            renderer.pages.reuse.remember(renderer.pages.pages)
         cache.flush()
     return files, index_stats

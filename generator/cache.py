@@ -164,6 +164,7 @@ class BuildCache:
         self._gen: int | None = None
         self._owner = os.getpid()  # the process that writes
         self._empty: set[str] | None = None  # kinds with nothing stored when the build began: no lookups
+        self.pending_manifest: tuple[str, bytes] | None = None  # (output dir, manifest) for flush()
 
     @classmethod
     def open(cls, content_dir: Path, settings: Mapping[str, Any] | None = None) -> "BuildCache | None":
@@ -211,6 +212,7 @@ class BuildCache:
         conn.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
         for kind in KINDS:
             conn.execute(f"CREATE TABLE IF NOT EXISTS kv_{kind} (key TEXT PRIMARY KEY, gen INTEGER, value BLOB)")
+        conn.execute("CREATE TABLE IF NOT EXISTS outputs (output TEXT PRIMARY KEY, code TEXT, manifest BLOB)")
         conn.execute("SELECT count(*) FROM meta").fetchone()  # raises DatabaseError on a broken file
         return conn
 
@@ -252,6 +254,23 @@ class BuildCache:
         self.hits[kind] += hit
         self.misses[kind] += len(out) - hit
         return out
+
+    def load_manifest(self, output: str) -> dict[str, tuple]:
+        """What the last build into `output` wrote (OutputReuse); empty when unknown."""
+        conn = self._db()
+        if conn is None:
+            return {}
+        try:
+            row = conn.execute("SELECT code, manifest FROM outputs WHERE output=?", (output,)).fetchone()
+            if row is None or row[0] != code_version():
+                return {}
+            return pickle.loads(zlib.decompress(row[1]))
+        except (sqlite3.Error, zlib.error, pickle.UnpicklingError, EOFError) as exc:
+            log.warning("构建缓存中的页面清单不可用：%s", exc)
+            return {}
+
+    def save_manifest(self, output: str, manifest: Mapping[str, tuple]) -> None:
+        self.pending_manifest = (output, zlib.compress(dumps(dict(manifest)), 1))
 
     def get(self, kind: str, key: str) -> bytes | None:
         return self.get_many(kind, [key]).get(key)
@@ -315,6 +334,10 @@ class BuildCache:
                     conn.execute(f"DELETE FROM kv_{kind} WHERE gen < ?", (gen - KEEP_GENERATIONS + 1,))
             if final:
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('gen', ?)", (str(gen),))
+                if self.pending_manifest is not None:
+                    conn.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
+                                 (self.pending_manifest[0], code_version(), self.pending_manifest[1]))
+                    self.pending_manifest = None
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             try:
@@ -462,15 +485,6 @@ def theme_digest(theme_dir: Path) -> str:
     return h.hexdigest()
 
 
-def _pack(nonce: str, html: str) -> bytes:
-    return zlib.compress(nonce.encode("ascii") + b"\n" + html.encode("utf-8"), 1)
-
-
-def _unpack(blob: bytes) -> tuple[str, str]:
-    nonce, _, html = zlib.decompress(blob).decode("utf-8").partition("\n")
-    return nonce, html
-
-
 def _frozen_schema() -> tuple[type, ...]:
     from .schema import F, RecordType
 
@@ -499,12 +513,14 @@ class PageCache:
     of the search index (search_index()).
     """
 
-    def __init__(self, cache: BuildCache, theme_dir: Path, as_of: date):
+    def __init__(self, cache: BuildCache, theme_dir: Path, as_of: date, reuse: "OutputReuse | None" = None):
         self.cache = cache
+        self.reuse = reuse
         self.as_of = as_of
         self.theme = theme_digest(theme_dir)
         self.marker = _index_marker()
-        self.pages: dict[str, tuple[str, bool]] = {}  # rel -> (digest, read by the search index)
+        # rel -> (date-free digest, read by the search index, key the next build may link it by)
+        self.pages: dict[str, tuple[str, bool, str | None]] = {}
         self.formats: set[str] = set()  # date formats the placeholders asked for
         self.docs: dict[str, bytes] = {}  # rel -> pickled search document (page_doc)
         self._background: Any = None  # (process, pipe, pages, temp dir) of start_index
@@ -557,28 +573,44 @@ class PageCache:
             return None
         return digest("page", code_version(), self.theme, template, rel, tokens, *parts)
 
-    def page(self, renderer: Any, rel: str, template: str, ctx: dict[str, Any]) -> str:
-        site = renderer.site
-        tokens = isinstance(site.as_of, AsOfToken)
-        key = self._key(site, tokens, rel, template, ctx)
-        if key is not None:
-            blob = self.cache.get("pages", key)
-            if blob is not None:
-                nonce, html = _unpack(blob)
-                return self._done(rel, html, nonce if tokens else "")
-        html = renderer.render_page(rel, template, site, ctx)
-        if key is not None:
-            self.cache.put("pages", key, _pack(NONCE if tokens else "", html))
-        return self._done(rel, html, NONCE if tokens else "")
+    def page(self, renderer: Any, rel: str, template: str, ctx: dict[str, Any]) -> str | None:
+        """The page's HTML, or None when the unchanged file of the last build was linked in.
 
-    def _done(self, rel: str, html: str, nonce: str) -> str:
+        Every page is rendered with AsOfToken for the date; a template that uses the date
+        other than by formatting it is rendered again with the real date (dated key)."""
+        real = renderer.site
+        site = self.token_site(real)
+        try:
+            key = self._key(site, True, rel, template, ctx)
+        except AsOfUsed:  # the context itself holds the date
+            key, site = None, real
+        if key is not None and self.reuse is not None:
+            got = self.reuse.link(rel, (key, self._dated(key)))
+            if got is not None:
+                self.pages[rel] = got
+                self.cache.hits["pages"] += 1
+                return None
+        self.cache.misses["pages"] += 1
+        if site is not real:
+            try:
+                return self._done(rel, renderer.render_page(rel, template, site, ctx), NONCE, key)
+            except AsOfUsed:
+                pass
+        return self._done(rel, renderer.render_page(rel, template, real, ctx), "", key and self._dated(key))
+
+    def _dated(self, key: str) -> str:
+        return digest(key, "as-of", self.as_of.isoformat())
+
+    def _done(self, rel: str, html: str, nonce: str, key: str | None) -> str:
+        """Note the page's date-free digest, whether the index reads it and the key under which
+        the next build may link it (dated when the date shows on it); fill in the date."""
         marked = bool(self.marker) and self.marker in html
-        if not nonce:
-            self.pages[rel] = (digest(html), marked)
+        if not nonce or _OPEN not in html:
+            self.pages[rel] = (digest(html.replace(nonce, "") if nonce else html), marked, key)
             return html
-        self.pages[rel] = (digest(html.replace(nonce, "")), marked)
         for m in _token_re(nonce).finditer(html):
             self.formats.add(bytes.fromhex(m.group(1)).decode("utf-8"))
+        self.pages[rel] = (digest(html.replace(nonce, "")), marked, key and self._dated(key))
         return fill(html, self.as_of, nonce)
 
     # -- the citizen search index --------------------------------------------------------------
@@ -787,6 +819,58 @@ class PageCache:
             if any(n in data for n in needles):
                 return True
         return False
+
+
+class OutputReuse:
+    """Links unchanged files of the last published tree into the staging tree.
+
+    After a build the manifest (kept in the cache, per output directory) records for
+    every page the key it was rendered under and the file's inode, size and mtime. The
+    next build links a page from output/ instead of rendering it when its key is the
+    same and the file is still exactly the one written (same inode, size and mtime: an
+    edited or replaced file is rendered again). Files are never written in place
+    (render.Renderer.write replaces), so the old and new trees sharing an inode is safe.
+    """
+
+    def __init__(self, cache: BuildCache, output: Path, staging: Path):
+        self.cache = cache
+        self.output = os.fspath(Path(output).absolute())
+        self.staging = os.fspath(staging)
+        self.previous: dict[str, tuple] = cache.load_manifest(self.output)
+        self._dirs: set[str] = set()
+
+    def link(self, rel: str, keys: tuple[str, ...]) -> tuple[str, bool, str] | None:
+        """(digest, marked, key) of the page linked in, or None when it must be rendered."""
+        got = self.previous.get(rel)
+        if got is None or got[0] not in keys:
+            return None
+        src = os.path.join(self.output, rel)
+        dst = os.path.join(self.staging, rel)
+        try:
+            st = os.stat(src, follow_symlinks=False)
+            if (st.st_ino, st.st_size, st.st_mtime_ns) != got[1:4]:
+                return None
+            folder = os.path.dirname(dst)
+            if folder not in self._dirs:
+                os.makedirs(folder, exist_ok=True)
+                self._dirs.add(folder)
+            os.link(src, dst, follow_symlinks=False)
+        except OSError:  # gone, another file system, no hard links: render it
+            return None
+        return got[4], got[5], got[0]
+
+    def remember(self, pages: Mapping[str, tuple]) -> None:
+        """Record the pages of this build (call before publishing the staging tree)."""
+        manifest = {}
+        for rel, (page_digest, marked, key) in pages.items():
+            if key is None:
+                continue
+            try:
+                st = os.stat(os.path.join(self.staging, rel), follow_symlinks=False)
+            except OSError:
+                continue
+            manifest[rel] = (key, st.st_ino, st.st_size, st.st_mtime_ns, page_digest, marked)
+        self.cache.save_manifest(self.output, manifest)
 
 
 def _tree_state(root: Path) -> dict[str, tuple[int, int]]:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from . import loader
-from .cache import (AsOfUsed, BuildCache, PageCache, context_digest, dumps, forget_view_keys, record_key,
+from .cache import (BuildCache, PageCache, context_digest, dumps, forget_view_keys, record_key,
                     remember_view_key, view_key)
 from .model import Problem, RawRecord, Record
 from .validate import validate
@@ -263,18 +263,7 @@ def render_details(renderer: Any, views: Sequence[Any], workers: int, min_items:
 
 
 def _render_detail(renderer: Any, pages: PageCache | None, v: Any) -> None:
-    """One detail page (placeholder date when cached) and its attachments."""
-    if pages is not None:
-        real = renderer.site
-        renderer.site = pages.token_site(real)
-        try:
-            renderer.render_detail(v)
-        except AsOfUsed:
-            renderer.site = real
-            renderer.render_detail(v)
-        finally:
-            renderer.site = real
-    else:
-        renderer.render_detail(v)
+    """One detail page (through the page cache when there is one) and its attachments."""
+    renderer.render_detail(v)
     for a in v.attachments:
         renderer.write(a["url"], Path(a["src"]).read_bytes())

@@ -94,6 +94,7 @@ class GongshiGenerator(Generator):
         state.files, state.index_stats = render_site(
             state.prepared, Path(self.output_path), _theme_dir(self.settings), self.settings,
             cache=state.cache, workers=state.workers, min_items=state.min_items,
+            published=state.publisher.output,
         )
         state.seconds["render_and_index"] = time.perf_counter() - started
         if state.cache is not None:

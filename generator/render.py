@@ -8,8 +8,10 @@ as-of date, and files are written with fixed newlines.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 import shutil
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -67,13 +69,15 @@ def _newest(views: Iterable[PublicView]) -> date | None:
     return max((v.date for v in views if v.date), default=None)
 
 
+_TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+
+
 def _html_text(fragment: str) -> str:
-    """Plain text of a sanitised, redacted HTML fragment (paragraphs on their own lines)."""
+    """Plain text of a sanitised, redacted HTML fragment: every text run on its own line,
+    blank lines dropped (the fragment is nh3's output: no comments, scripts or raw '<')."""
     if not fragment.strip():
         return ""
-    from bs4 import BeautifulSoup
-
-    text = BeautifulSoup(fragment, "html.parser").get_text("\n")
+    text = "\n".join(html.unescape(part) for part in _TAG.split(fragment))
     lines = [" ".join(line.split()) for line in text.splitlines()]
     return "\n".join(line for line in lines if line)
 
@@ -125,15 +129,26 @@ class Renderer:
 
     # -- writing --------------------------------------------------------------
     def write(self, rel: str, text: str | bytes) -> None:
+        """A new file: never written in place, since a file of the staging tree may be a hard
+        link to the published one (generator.cache.OutputReuse)."""
         path = self.out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         data = text.encode("utf-8") if isinstance(text, str) else text
-        path.write_bytes(data)
+        try:
+            f = open(path, "xb")
+        except FileExistsError:
+            path.unlink()
+            f = open(path, "xb")
+        with f:
+            f.write(data)
         self.written.add(rel)
 
     def page(self, rel: str, template: str, **ctx: Any) -> None:
         if self.pages is not None:
             html = self.pages.page(self, rel, template, ctx)
+            if html is None:  # the unchanged file of the last build, linked in
+                self.written.add(rel)
+                return
         else:
             html = self.render_page(rel, template, self.site, ctx)
         self.write(rel, html)

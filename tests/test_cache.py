@@ -19,7 +19,7 @@ import pytest
 
 from generator import cache as gcache
 from generator import views as gviews
-from generator.cache import AsOfToken, AsOfUsed, BuildCache, PageCache, fill
+from generator.cache import AsOfToken, AsOfUsed, BuildCache, OutputReuse, PageCache, fill
 from tests.conftest import SiteDir, run_cli
 
 A, B = "2026-11-22", "2026-12-10"
@@ -191,8 +191,12 @@ def test_a_new_date_changes_exactly_the_pages_whose_state_changed(tmp_path: Path
     build(site, "2026-11-23")  # a Monday: no window opens or closes
     assert tree(site.output) == before
     assert_same_tree(cold(site, "2026-11-23"), site.output)
-    build(site, B)  # the 2025 penalty expired, the notice's period ended, the law was repealed
+    inode = (site.output / "post/inspections/i-031.html").stat().st_ino
+    stats = build(site, B)  # the 2025 penalty expired, the notice's period ended, the law was repealed
     after = tree(site.output)
+    # Unchanged pages are the very files published before (hard links), not rewritten copies.
+    assert (site.output / "post/inspections/i-031.html").stat().st_ino == inode
+    assert stats["cache"]["pages"][0] >= 5
     changed = {rel for rel in set(before) | set(after) if before.get(rel) != after.get(rel)}
     assert {"post/penalties/2025-030.html", "in-process/notices/n-2026-003.html",
             "pre/laws/city-safety.html"} <= changed
@@ -267,28 +271,50 @@ def test_placeholder_round_trip_and_refusals():
     assert fill(forged, date(2026, 11, 22)) == forged
 
 
-def test_template_reading_the_date_otherwise_is_not_cached(tmp_path: Path):
-    from generator.parallel import _render_detail
+def test_a_page_showing_the_date_is_rendered_again_the_next_day_others_are_linked(tmp_path: Path):
+    from generator.model import PublicView
     from generator.render import Renderer, SiteView
 
     theme = tmp_path / "theme"
     (theme / "templates").mkdir(parents=True)
-    (theme / "templates" / "detail.html").write_text(
-        "{{ v.title }}|{{ site.as_of.strftime('%Y年') }}|{% if site.as_of.year > 2025 %}新{% endif %}", encoding="utf-8")
-    site_view = SiteView({"name": "测试局"}, date(2026, 11, 22))
-    out = tmp_path / "out"
-    renderer = Renderer(theme, out, site_view)
-    cache = BuildCache(tmp_path / "cache")
-    renderer.pages = PageCache(cache, theme, date(2026, 11, 22))
-    from generator.model import PublicView
-
+    (theme / "templates" / "dated.html").write_text(
+        "{{ v.title }}|{{ site.as_of.strftime('%m月%d日') }}|{% if site.as_of.year > 2025 %}新{% endif %}",
+        encoding="utf-8")
+    (theme / "templates" / "plain.html").write_text("{{ v.title }}", encoding="utf-8")
     v = PublicView(rid="x", type="guide", section="pre", url="pre/guides/x.html", title="指南", date=None,
                    year=None, status="", fields=(), body_html="")
-    _render_detail(renderer, renderer.pages, v)
-    assert (out / "pre/guides/x.html").read_text(encoding="utf-8") == "指南|2026年|新"
-    assert renderer.site is site_view
-    # Only the page rendered with the real date was stored, keyed with that date.
-    assert len(cache.pending["pages"]) == 1
+    published = tmp_path / "output"
+
+    def day(as_of: date, out: Path) -> Renderer:
+        site_view = SiteView({"name": "测试局"}, as_of)
+        renderer = Renderer(theme, out, site_view)
+        cache = BuildCache(tmp_path / "cache")
+        renderer.pages = PageCache(cache, theme, as_of, OutputReuse(cache, published, out))
+        renderer.page("dated.html", "dated.html", v=v)
+        renderer.page("plain.html", "plain.html", v=v)
+        assert renderer.site is site_view
+        renderer.pages.reuse.remember(renderer.pages.pages)
+        cache.flush()
+        cache.close()
+        return renderer
+
+    day(date(2026, 11, 22), published)  # the first build writes straight into output/
+    assert (published / "dated.html").read_text(encoding="utf-8") == "指南|11月22日|新"
+    staging = tmp_path / "staging"
+    day(date(2026, 11, 23), staging)
+    assert (staging / "dated.html").read_text(encoding="utf-8") == "指南|11月23日|新"
+    assert (staging / "plain.html").stat().st_ino == (published / "plain.html").stat().st_ino
+    assert (staging / "dated.html").stat().st_ino != (published / "dated.html").stat().st_ino
+
+
+def test_an_edited_published_file_is_never_linked(tmp_path: Path):
+    site = make_site(tmp_path / "s")
+    build(site, A)
+    page = site.output / "post/inspections/i-031.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("测试铝业", "篡改内容"), encoding="utf-8")
+    stats = build(site, A)
+    assert stats["cache"]["pages"][1] >= 1
+    assert_same_tree(cold(site, A), site.output)
 
 
 def test_views_read_the_as_of_date_only_where_the_cache_key_knows():
