@@ -38,7 +38,7 @@ byte-identical to a cold build (tests/test_cache.py).
 Storage: one SQLite file in content/../.gongshi/cache/ (outside output/, never
 published; GONGSHI_CACHE_DIR moves it, GONGSHI_CACHE=0 turns it off). Only the
 build's main process writes (in batches of WRITE_BATCH_BYTES, then at the end);
-forked workers read. Entries unused for KEEP_GENERATIONS builds are deleted. A
+forked workers read. Entries unused for 2 x KEEP_GENERATIONS builds are deleted. A
 broken or unwritable cache is logged and ignored: it can make a build slower,
 never wrong or failed. The cache holds pickles: its directory must be as trusted
 as content/ itself.
@@ -68,7 +68,7 @@ from typing import Any, Callable, Iterable, Mapping
 log = logging.getLogger("gongshi.cache")
 
 CACHE_FORMAT = 1
-KEEP_GENERATIONS = 3  # an entry survives this many builds that did not use it
+KEEP_GENERATIONS = 3  # uses are recorded every 3rd build; unused entries go after 4-6 builds
 WRITE_BATCH_BYTES = 32 << 20  # pending entries are written once they exceed this
 KINDS = ("records", "views", "pages", "index")
 _PKG = Path(__file__).resolve().parent
@@ -325,13 +325,16 @@ class BuildCache:
                 conn.executemany(f"INSERT OR REPLACE INTO kv_{kind} VALUES (?, ?, ?)",
                                  ((k, gen, v) for k, v in self.pending[kind].items()))
                 self._written[kind].update(self.pending[kind])
-                if final:
+                if final and gen % KEEP_GENERATIONS == 0:
+                    # Marking every used key costs a big site ~0.5 s a build; marking them every
+                    # KEEP_GENERATIONS-th build keeps an entry in use alive just the same.
                     touched = [k for k in self.used[kind] if k not in self._written[kind]]
                     for start in range(0, len(touched), 500):
                         part = touched[start : start + 500]
                         conn.execute(f"UPDATE kv_{kind} SET gen=? WHERE key IN ({','.join('?' * len(part))})",
                                      [gen, *part])
-                    conn.execute(f"DELETE FROM kv_{kind} WHERE gen < ?", (gen - KEEP_GENERATIONS + 1,))
+                if final:
+                    conn.execute(f"DELETE FROM kv_{kind} WHERE gen < ?", (gen - 2 * KEEP_GENERATIONS + 1,))
             if final:
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('gen', ?)", (str(gen),))
                 if self.pending_manifest is not None:
@@ -379,12 +382,13 @@ def context_digest(ctx: Any) -> str:
     return digest("ctx", code_version(), key_bytes((dict(ctx.site), ctx.policy, list(ctx.officers), list(ctx.law_names))))
 
 
-def view_key(record: Any, life: Any, ctx_digest: str, as_of: date) -> str:
+def view_key(record: Any, life: Any, ctx_digest: str, as_of: date, record_key_: str | None = None) -> str:
+    """record_key_: the cache key of the file the record was parsed from (which determines it)."""
     # The as-of date reaches a view through the Lifecycle, except for a law's
     # 已废止 flag (views.ViewBuilder._extra compares repealed_on with it): laws
     # are keyed by the date as well (tests/test_cache.py guards this list).
     when = as_of.isoformat() if record.type in AS_OF_IN_VIEW_TYPES else ""
-    return digest("view", ctx_digest, key_bytes(record), key_bytes(life), when)
+    return digest("view", ctx_digest, record_key_ or key_bytes(record), key_bytes(life), when)
 
 
 AS_OF_IN_VIEW_TYPES = frozenset({"law"})
@@ -522,6 +526,7 @@ class PageCache:
         # rel -> (date-free digest, read by the search index, key the next build may link it by)
         self.pages: dict[str, tuple[str, bool, str | None]] = {}
         self.formats: set[str] = set()  # date formats the placeholders asked for
+        self.linked: set[str] = set()  # pages linked from the last build (this process)
         self.docs: dict[str, bytes] = {}  # rel -> pickled search document (page_doc)
         self._background: Any = None  # (process, pipe, pages, temp dir) of start_index
         self.background_index = False  # set by generator.build: the index will be built, in 2+ processes
@@ -588,6 +593,7 @@ class PageCache:
             got = self.reuse.link(rel, (key, self._dated(key)))
             if got is not None:
                 self.pages[rel] = got
+                self.linked.add(rel)
                 self.cache.hits["pages"] += 1
                 return None
         self.cache.misses["pages"] += 1
@@ -597,6 +603,25 @@ class PageCache:
             except AsOfUsed:
                 pass
         return self._done(rel, renderer.render_page(rel, template, real, ctx), "", key and self._dated(key))
+
+    def file(self, renderer: Any, rel: str, inputs: tuple, produce: Callable[[], str | bytes]) -> str | bytes | None:
+        """Renderer.file through the reuse manifest: None when the last build's file was linked in.
+        produce() must depend only on `inputs` and the site (site.yaml, base URL), never on the date."""
+        try:
+            key = digest("file", code_version(), rel, self._site_digest(self.token_site(renderer.site), True),
+                         *[self._value_bytes(x, True) for x in inputs])
+        except Exception:  # not picklable: no reuse
+            key = None
+        if key is not None and self.reuse is not None:
+            got = self.reuse.link(rel, (key,))
+            if got is not None:
+                self.pages[rel] = got
+                self.cache.hits["pages"] += 1
+                return None
+        self.cache.misses["pages"] += 1
+        data = produce()
+        self.pages[rel] = ("", False, key)
+        return data
 
     def _dated(self, key: str) -> str:
         return digest(key, "as-of", self.as_of.isoformat())
@@ -640,8 +665,8 @@ class PageCache:
         """The search document of a page just written (None when it has none), kept pickled."""
         fns = self._search_functions()
         known = self.pages.get(rel)
-        if fns is None or known is None or not known[1]:
-            return
+        if fns is None or known is None or not known[1] or rel in self.linked:
+            return  # a linked page's document is looked up with the others in _write_index
         keys = self._doc_keys(rel, known[0])
         blob = self.cache.get_either("index", [keys])[0]
         if blob is None:

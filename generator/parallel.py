@@ -23,11 +23,12 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import zlib
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from . import loader
-from .cache import (BuildCache, PageCache, context_digest, dumps, forget_view_keys, record_key,
+from .cache import (BuildCache, PageCache, context_digest, digest, dumps, forget_view_keys, record_key,
                     remember_view_key, view_key)
 from .model import Problem, RawRecord, Record
 from .validate import validate
@@ -35,6 +36,7 @@ from .views import LeakError
 
 DEFAULT_MAX_WORKERS = 4
 DEFAULT_MIN_ITEMS = 200
+RECORD_GROUP = 64  # files per cache entry of parsed records, on average
 
 
 def _setting(name: str, settings: Mapping[str, Any] | None, default: int) -> int:
@@ -116,56 +118,85 @@ class RecordStage:
         self.workers = workers
         self.min_items = min_items
         self._validated: dict[int, tuple[Record | None, list[Problem]]] = {}  # id(raw) -> result
+        # id(record) -> (record, key of its file): a view's key can name the file, not pickle the record
+        self._record_keys: dict[int, tuple[Record, str]] = {}
 
     # Stage 1: files -> RawRecords (stand-ins with their validation done), through cache and pool.
     def load_all(self) -> tuple[list[RawRecord], list[Problem], list[Path]]:
+        """Every file is read (its bytes are its key); records are cached per group of files.
+
+        Groups end after a file whose path hashes to 0 mod GROUP (content-defined: adding or
+        editing a file changes its own group's key only), so a rebuild looks up and unpickles
+        a few hundred entries instead of one per file, and parses only the groups that changed."""
         sources, stray, tables = loader.scan(self.content_dir)
         if self.cache is None and self.workers <= 1:
             return [loader.read_record_file(s, self.content_dir) for s in sources], stray, tables
         content_dir, cache = self.content_dir, self.cache
+        datas: list[bytes | None] = []
+        keys: list[str | None] = []
+        groups: list[tuple[int, int]] = []
+        start = 0
+        for i, source in enumerate(sources):
+            try:
+                data = source.read_bytes()
+            except OSError:
+                data = None  # read_record_file reports it
+            shown = loader.display_path(source, content_dir)
+            datas.append(data)
+            keys.append(None if data is None or cache is None else record_key(
+                hashlib.sha256(data).hexdigest(), shown, str(source), source.stem,
+                loader.type_for(source.parent.relative_to(content_dir).as_posix())))
+            if zlib.crc32(shown.encode("utf-8")) % RECORD_GROUP == 0 or i + 1 - start >= 4 * RECORD_GROUP:
+                groups.append((start, i + 1))
+                start = i + 1
+        if start < len(sources):
+            groups.append((start, len(sources)))
+        group_keys = [digest("records", *keys[a:b]) if all(keys[a:b]) else None for a, b in groups]
+        found = cache.get_many("records", [k for k in group_keys if k], count=False) if cache is not None else {}
+        todo = [g for g, k in enumerate(group_keys) if k not in found]
 
-        def load(start: int, stop: int) -> list[tuple[bytes, str | None, bool]]:
-            """(pickled (stub, record, problems), cache key, found in the cache) per file.
+        def parse(i: int) -> tuple[RawRecord, Record | None, list[Problem], bool]:
+            raw = loader.read_record_file(sources[i], content_dir, datas[i])
+            record, problems = validate(raw)
+            stub = RawRecord(raw.path, raw.source, raw.rid, raw.type, {}, {}, "", raw.body_line, raw.digest)
+            return stub, record, problems, bool(raw.fields.get("attachments"))
 
-            Each file is read once: its bytes give the key and, on a miss, the record."""
-            datas: list[bytes | None] = []
-            keys: list[str | None] = []
-            for source in sources[start:stop]:
-                try:
-                    data = source.read_bytes()
-                except OSError:
-                    data = None  # read_record_file reports it
-                datas.append(data)
-                keys.append(None if data is None or cache is None else record_key(
-                    hashlib.sha256(data).hexdigest(), loader.display_path(source, content_dir), str(source),
-                    source.stem, loader.type_for(source.parent.relative_to(content_dir).as_posix())))
-            found = cache.get_many("records", [k for k in keys if k], count=False) if cache is not None else {}
+        def load(first: int, last: int) -> list[tuple[bytes, bytes]]:
+            """Per group to parse: pickled [(stub, record, problems, has attachments) ...], and the
+            same for the cache with None for records that list attachments (checked against other
+            files, so parsed every time)."""
             out = []
-            for source, data, key in zip(sources[start:stop], datas, keys):
-                if key is not None and key in found:
-                    out.append((found[key], key, True))
-                    continue
-                raw = loader.read_record_file(source, content_dir, data)
-                record, problems = validate(raw)
-                stub = RawRecord(raw.path, raw.source, raw.rid, raw.type, {}, {}, "", raw.body_line, raw.digest)
-                # Attachments are checked against other files: such records are never cached.
-                out.append((dumps((stub, record, problems)), key if not raw.fields.get("attachments") else None, False))
+            for g in todo[first:last]:
+                results = [parse(i) for i in range(*groups[g])]
+                blob = dumps(results)
+                out.append((blob, dumps([None if r[3] else r for r in results]) if any(r[3] for r in results)
+                            else blob))
             return out
 
+        parsed = (r for chunk in map_chunks(load, len(todo), self.workers, max(1, self.min_items // RECORD_GROUP))
+                  for r in chunk)
         raws: list[RawRecord] = []
-        for chunk in map_chunks(load, len(sources), self.workers, self.min_items):
-            for blob, key, hit in chunk:
-                stub, record, problems = pickle.loads(blob)
+        for g, (a, b) in enumerate(groups):
+            key = group_keys[g]
+            hit = key in found
+            if hit:
+                results = pickle.loads(found[key])
+            else:
+                blob, cached = next(parsed)
+                results = pickle.loads(blob)
+                if key is not None and cache is not None:
+                    cache.put("records", key, cached)
+            for i, (result, rkey) in enumerate(zip(results, keys[a:b]), a):
+                stub, record, problems, _ = result if result is not None else parse(i)
                 raws.append(stub)
                 self._validated[id(stub)] = (record, problems)
-                if cache is None or key is None:
-                    continue
-                if hit:
-                    cache.used["records"].add(key)
-                    cache.hits["records"] += 1
-                else:
-                    cache.put("records", key, blob)
-                    cache.misses["records"] += 1
+                if rkey is not None and record is not None:
+                    self._record_keys[id(record)] = (record, rkey)
+                if cache is not None:
+                    if hit and result is not None:
+                        cache.hits["records"] += 1
+                    else:
+                        cache.misses["records"] += 1
         return raws, stray, tables
 
     def validate(self, raw: RawRecord) -> tuple[Record | None, list[Problem]]:
@@ -186,8 +217,10 @@ class RecordStage:
         if self.cache is not None:
             ctx = context_digest(builder.ctx)
             for i, (record, life) in enumerate(items):
+                known = self._record_keys.get(id(record))
                 try:
-                    keys[i] = view_key(record, life, ctx, builder.as_of)
+                    keys[i] = view_key(record, life, ctx, builder.as_of,
+                                       known[1] if known is not None and known[0] is record else None)
                 except Exception:  # something not picklable: no caching for it
                     keys[i] = None
             found = self.cache.get_many("views", [k for k in keys if k])

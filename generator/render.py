@@ -143,6 +143,18 @@ class Renderer:
             f.write(data)
         self.written.add(rel)
 
+    def file(self, rel: str, inputs: tuple, produce: Any) -> None:
+        """A non-page file that is a function of `inputs` (and site.yaml): produce() -> its text,
+        or the unchanged file of the last build linked in (generator.cache.PageCache.file)."""
+        if self.pages is not None:
+            data = self.pages.file(self, rel, inputs, produce)
+            if data is None:
+                self.written.add(rel)
+                return
+        else:
+            data = produce()
+        self.write(rel, data)
+
     def page(self, rel: str, template: str, **ctx: Any) -> None:
         if self.pages is not None:
             html = self.pages.page(self, rel, template, ctx)
@@ -356,25 +368,38 @@ class Renderer:
             rt = TYPES[t]
             items = [v for v in by_type.get(t, []) if not v.withdrawn]
             columns = self._columns(t, items)
-            rows = [self._open_row(v, columns) for v in items]
-            buf = io.StringIO()
-            writer = csv.writer(buf, lineterminator="\r\n")  # Excel: BOM + CRLF
-            writer.writerow([label for _, label in columns])
-            for row in rows:
-                writer.writerow([_csv_cell(row[k]) for k, _ in columns])
-            self.write(f"data/{t}.csv", "\ufeff" + buf.getvalue())
-            data = {
-                "type": t,
-                "label": rt.label,
-                "updated": newest.isoformat() if (newest := _newest(items)) else "",  # the newest record's date
-                "fields": [{"key": k, "label": label} for k, label in columns],
-                "records": rows,
-            }
-            self.write(f"data/{t}.json", json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n")
+            rows: list[dict[str, str]] = []
+
+            def table_rows(items: list[PublicView] = items, columns: list = columns, rows: list = rows) -> list:
+                if not rows:  # built once for both files, and only if one of them is written
+                    rows.extend(self._open_row(v, columns) for v in items)
+                return rows
+
+            self.file(f"data/{t}.csv", (t, columns, items), lambda: self._open_csv(columns, table_rows()))
+            self.file(f"data/{t}.json", (t, columns, items), lambda: self._open_json(t, columns, items, table_rows()))
             dictionary.append({"rtype": rt, "columns": columns, "count": len(items),
                                "csv": f"data/{t}.csv", "json": f"data/{t}.json"})
         self.page("data/index.html", "data.html", meta=self.meta("开放数据", "开放数据", "数据"),
                   dictionary=dictionary)
+
+    @staticmethod
+    def _open_csv(columns: list[tuple[str, str]], rows: list[dict[str, str]]) -> str:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")  # Excel: BOM + CRLF
+        writer.writerow([label for _, label in columns])
+        for row in rows:
+            writer.writerow([_csv_cell(row[k]) for k, _ in columns])
+        return "\ufeff" + buf.getvalue()
+
+    @staticmethod
+    def _open_json(t: str, columns: list[tuple[str, str]], items: list[PublicView], rows: list[dict[str, str]]) -> str:
+        """One JSON object; its records one per line (json's C encoder: indent= would not use it)."""
+        newest = _newest(items)
+        head = {"type": t, "label": TYPES[t].label, "updated": newest.isoformat() if newest else "",
+                "fields": [{"key": k, "label": label} for k, label in columns]}
+        lines = [f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}," for k, v in head.items()]
+        records = ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
+        return "{\n" + "\n".join(lines) + '\n"records": [\n' + records + ("\n" if records else "") + "]\n}\n"
 
     def _open_row(self, v: PublicView, columns: list[tuple[str, str]]) -> dict[str, str]:
         """One record's open data: the page's fields, full text, status, corrections, URL."""
@@ -410,11 +435,14 @@ class Renderer:
         return f"{base}/{rel}" if base else rel
 
     def render_feed(self, views: list[PublicView]) -> None:
+        post = [v for v in views if v.section in ("post", "in-process") and v.date]
+        post.sort(key=lambda v: (v.date, v.type, v.rid), reverse=True)
+        self.file("feed.xml", ("feed", post[:50], self.updated), lambda: self._feed(post))
+
+    def _feed(self, post: list[PublicView]) -> str:
         from feedgenerator import Atom1Feed
         from datetime import datetime, timezone
 
-        post = [v for v in views if v.section in ("post", "in-process") and v.date]
-        post.sort(key=lambda v: (v.date, v.type, v.rid), reverse=True)
         newest = post[0].date if post else self.updated
         updated = datetime(newest.year, newest.month, newest.day, tzinfo=timezone.utc)
         feed = Atom1Feed(
@@ -438,19 +466,22 @@ class Renderer:
         buf = io.StringIO()
         feed.latest_post_date = lambda: updated  # type: ignore[method-assign]
         feed.write(buf, "utf-8")
-        self.write("feed.xml", buf.getvalue() + "\n")
+        return buf.getvalue() + "\n"
 
     def render_sitemap(self, views: Iterable[PublicView]) -> None:
         """Every page; lastmod only where the page has a date of its own (a record's page)."""
         dated = {v.url: v.date for v in views if v.date}
         pages = sorted(f for f in self.written.files if f.endswith(".html") and f != "404.html")
+        self.file("sitemap.xml", ("sitemap", pages, sorted(dated.items())), lambda: self._sitemap(pages, dated))
+
+    def _sitemap(self, pages: list[str], dated: Mapping[str, date]) -> str:
         lines = ['<?xml version="1.0" encoding="UTF-8"?>',
                  '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
         for rel in pages:
             lastmod = f"<lastmod>{dated[rel].isoformat()}</lastmod>" if rel in dated else ""
             lines.append(f"  <url><loc>{xml_escape(self._abs(rel))}</loc>{lastmod}</url>")
         lines.append("</urlset>")
-        self.write("sitemap.xml", "\n".join(lines) + "\n")
+        return "\n".join(lines) + "\n"
 
     def _robots(self) -> str:
         lines = ["User-agent: *", "Allow: /", "Disallow: /theme/"]

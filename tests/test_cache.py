@@ -331,12 +331,16 @@ def test_cache_generations_drop_unused_entries(tmp_path: Path):
     c = BuildCache(tmp_path)
     c.put("records", "old", b"1")
     c.flush()
-    for _ in range(gcache.KEEP_GENERATIONS):
+    c.put("records", "kept", b"3")
+    c.flush()
+    for _ in range(2 * gcache.KEEP_GENERATIONS):
         c.put("records", "new", b"2")
+        assert c.get("records", "kept") == b"3"  # used by every build: never dropped
         c.flush()
+    assert c.get_many("records", ["kept"]) == {"kept": b"3"}
     assert c.get_many("records", ["old", "new"]) == {"new": b"2"}
     with sqlite3.connect(c.path) as conn:
-        assert conn.execute("select count(*) from kv_records").fetchone()[0] == 1
+        assert conn.execute("select count(*) from kv_records").fetchone()[0] == 2
     c.close()
 
 
