@@ -68,11 +68,23 @@ def _demote_headings(html: str) -> str:
     return re.sub(r"<(/?)h1(\s|>)", r"<\1h2\2", html)
 
 
+_MD: _markdown.Markdown | None = None
+
+
+def _converter() -> _markdown.Markdown:
+    """One Markdown instance per process (building one loads its extensions: most of the cost
+    of a short body); reset() before each document, as Python-Markdown's docs advise."""
+    global _MD
+    if _MD is None:
+        _MD = _markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    return _MD
+
+
 def render_markdown(text: str) -> str:
     """Markdown -> sanitised HTML fragment (deterministic)."""
     if not text.strip():
         return ""
-    html = _markdown.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    html = _converter().reset().convert(text)
     html = _demote_headings(html)
     return nh3.clean(
         html,
