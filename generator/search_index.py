@@ -41,10 +41,14 @@ import re
 import time
 import unicodedata
 from array import array
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from functools import lru_cache, partial
+from html import unescape
+from itertools import chain, islice, repeat
+from operator import add, sub
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 INDEX_DIR = "search/idx"
 FORMAT = 1
@@ -176,6 +180,8 @@ class PageDoc:
     text: str = ""
     filters: dict[str, list[str]] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
+    # page_tokens(text), set by extract(); None (as in documents pickled before it) = not computed
+    tokens: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def type(self) -> str:
@@ -194,143 +200,390 @@ class PageDoc:
     def date(self) -> str:
         return self.meta.get("date", "")
 
+    def token_list(self) -> list[str]:
+        toks = self.tokens if self.tokens is not None else page_tokens(self.text)
+        return toks.split("\n") if toks else []
+
+
+_NUMBER = re.compile(r"([0-9]+)([^ ]?)")
+
+
+def page_tokens(text: str) -> str:
+    """doc_tokens(normalize(text)) | number_tokens(text), "\\n"-joined in order of first occurrence.
+
+    Normalised text has no "\\n" (nor spaces or "#"), so the tokens split back unambiguously.
+    """
+    sp = spaced(text)
+    chars = list(sp.replace(" ", ""))  # normalize(text): the table never maps to a space
+    toks = dict.fromkeys(chars)
+    toks.update(dict.fromkeys(map(add, chars, islice(chars, 1, None))))
+    for digits, after in _NUMBER.findall(sp):  # a maximal digit run and the character after it
+        toks["#" + digits] = None
+        if after:
+            toks["#" + digits + after] = None
+    return "\n".join(toks)
+
+
+# The reader below takes markup as html.parser.HTMLParser of CPython 3.11 (used before, ~5x
+# slower) did: the same tag extents (">" may stand inside a quoted attribute value), attribute
+# values, comments, raw text of <script> and <style>, character references in text runs and
+# fall-backs for broken markup. One regex finds each tag, comment or element holding only text
+# (<td>..</td>); only tags with data-pagefind attributes (or a questionable "/>") are parsed further.
+_TAG_NAME = r"[a-zA-Z][^\t\n\r\f />\x00]*"
+
+
+def _tag_attrs(attr_name: str) -> str:
+    """html.parser's pattern of what follows the name of a start tag, up to its ">" or "/>"."""
+    return (r"(?:[\s/]*(?:(?<=['\"\s/])" + attr_name + r"(?:\s*=+\s*(?:'[^']*'|\"[^\"]*\"|(?!['\"])[^>\s]*)\s*)?"
+            r"(?:\s|/(?!>))*)*)?\s*")
+
+
+_MARKUP = re.compile(
+    # 1: start tag, 2: set when one of its attribute names starts with data-pagefind,
+    "<(?:(?>(" + _TAG_NAME + ")" + _tag_attrs(r"(?:((?i:data-pagefind))|[^\s/>])[^\s/=>]*") + ")"
+    r"(?:(?<!/)>(?:([^<]*+)</\1\s*>)?|/?>)"  # 3: its text when only text stands up to its end tag
+    r"|/\s*([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>"  # 4: end tag
+    r"|!--.*?--\s*>"  # comment
+    "|)", re.S)  # anything else: _odd()
+_START_OPEN = re.compile("<[a-zA-Z]")
+_START_TAG = re.compile("<" + _TAG_NAME + _tag_attrs(r"[^\s/>][^\s/=>]*"))
+_TAG_FIND = re.compile(r"([a-zA-Z][^\t\n\r\f />\x00]*)(?:\s|/(?!>))*")
+_ATTR_FIND = re.compile(r"((?<=['\"\s/])[^\s/>][^\s/=>]*)(\s*=+\s*('[^']*'|\"[^\"]*\"|(?!['\"])[^>\s]*))?"
+                        r"(?:\s|/(?!>))*")
+_DECL_NAME = re.compile(r"[a-zA-Z][-_.a-zA-Z0-9]*\s*")
+_SECTION_END = {**dict.fromkeys(("temp", "cdata", "ignore", "include", "rcdata"), re.compile(r"]\s*]\s*>")),
+                **dict.fromkeys(("if", "else", "endif"), re.compile(r"]\s*>"))}
+_RAW_END = {tag: re.compile(r"</\s*%s\s*>" % tag, re.I) for tag in ("script", "style")}
+_PAGEFIND = re.compile("data-pagefind", re.I)
+# 1: breaks words, 2: void, 3: both, 4: skipped or h1 (see _scan); other elements 0
+_TAG_CLASS = {**dict.fromkeys(_BREAK, 1), **dict.fromkeys(_VOID, 2), **dict.fromkeys(_VOID & _BREAK, 3),
+              **dict.fromkeys(_SKIP | {"h1"}, 4)}
+_SPEC = re.compile(r"([^:\[\]]+?)\s*(?:\[([^\]]+)\]|:(.*))?", re.S)
+
+
+class _Attrs(NamedTuple):
+    """What the attributes of a start tag do."""
+
+    close: str  # ">" or "/>"; anything else: html.parser takes the tag for text
+    body: bool = False  # data-pagefind-body
+    ignore: bool = False  # data-pagefind-ignore
+    values: tuple[tuple[str, str, str], ...] = ()  # (kind, key, value) of literals and [attribute]s
+    captures: tuple[tuple[str, str], ...] = ()  # (kind, key) that take the element's text
+
+
+_NO_ATTRS = _Attrs(">")
+
+
+@lru_cache(maxsize=4096)  # tags with data-pagefind attributes repeat from page to page
+def _attrs(tag: str) -> _Attrs:
+    """The attributes of a start tag (its whole text), read as html.parser reads them."""
+    k = _TAG_FIND.match(tag, 1).end()  # type: ignore[union-attr]
+    a: dict[str, str] = {}
+    while k < len(tag):
+        m = _ATTR_FIND.match(tag, k)
+        if not m:
+            break
+        name, rest, value = m.group(1, 2, 3)
+        if not rest:
+            value = None
+        elif value[:1] == "'" == value[-1:] or value[:1] == '"' == value[-1:]:
+            value = value[1:-1]
+        a[name.lower()] = unescape(value) if value else ""
+        k = m.end()
+    values: list[tuple[str, str, str]] = []
+    captures: list[tuple[str, str]] = []
+    for attr, kind in (("data-pagefind-filter", "filter"), ("data-pagefind-meta", "meta")):
+        spec = a.get(attr)
+        if spec is None:
+            continue
+        for item in (s.strip() for s in spec.split(",")):
+            m = _SPEC.fullmatch(item) if item else None
+            if not m:
+                continue
+            key, from_attr, literal = m.group(1).strip(), m.group(2), m.group(3)
+            if literal is not None:
+                values.append((kind, key, literal))
+            elif from_attr is not None:
+                values.append((kind, key, a.get(from_attr.strip(), "")))
+            else:
+                captures.append((kind, key))
+    return _Attrs(tag[k:].strip(), BODY_ATTR in a, IGNORE_ATTR in a, tuple(values), tuple(captures))
+
+
+def _odd(html: str, i: int) -> tuple[int, str, str | None]:
+    """Markup at i that _MARKUP does not take, as html.parser takes it at the end of its input:
+    (where to go on, text to add, name of an end tag to handle or None)."""
+    k = -1  # html.parser's "incomplete"
+    if _START_OPEN.match(html, i):  # a start tag not closed by > or />
+        j = _START_TAG.match(html, i).end()  # type: ignore[union-attr]
+        nxt = html[j : j + 1]
+        if nxt and nxt not in "abcdefghijklmnopqrstuvwxyz=/ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+            return j, html[i:j], None
+    elif html.startswith("</", i):
+        gt = html.find(">", i + 1)
+        if gt >= 0:
+            m = _TAG_FIND.match(html, i + 2)
+            if m:  # </a b="c">: an end tag all the same
+                return html.find(">", m.end()) + 1, "", m.group(1).lower()
+            return (i + 3 if html.startswith("</>", i) else gt + 1), "", None
+    elif html.startswith("<!--", i):
+        pass  # unterminated comment
+    elif html.startswith("<![", i):
+        m = _DECL_NAME.match(html, i + 3)
+        close = _SECTION_END.get(m.group().strip().lower()) if m else None
+        if close is None:  # html.parser raises here; read it as a bogus comment
+            gt = html.find(">", i + 2)
+            k = gt + 1 if gt >= 0 else -1
+        elif m.end() < len(html):  # type: ignore[union-attr]
+            mm = close.search(html, i + 3)
+            k = mm.end() if mm else -1
+    elif html.startswith("<!", i) or html.startswith("<?", i):  # doctype, processing instruction, bogus
+        gt = html.find(">", i + (9 if html[i : i + 9].lower() == "<!doctype" else 2))
+        k = gt + 1 if gt >= 0 else -1
+    else:
+        return i + 1, "<", None
+    if k >= 0:
+        return k, "", None
+    k = html.find(">", i + 1)
+    if k < 0:
+        k = html.find("<", i + 1)
+        k = k if k >= 0 else i + 1
+    else:
+        k += 1
+    return k, unescape(html[i:k]), None
+
 
 class _Frame:
+    """An open element that holds more than its name (it stands on the stack for the name)."""
+
     __slots__ = ("tag", "captures", "ignore", "skip", "body")
 
-    def __init__(self, tag: str) -> None:
-        self.tag = tag
-        self.captures: list[tuple[str, str, list[str]]] = []
-        self.ignore = self.skip = self.body = False
+    def __init__(self, tag: str, captures: list[tuple[str, str, list[str]]], ignore: bool, skip: bool,
+                 body: bool) -> None:
+        self.tag, self.captures, self.ignore, self.skip, self.body = tag, captures, ignore, skip, body
 
 
-class _Extractor(HTMLParser):
-    """Reads a page the way Pagefind does: data-pagefind-body, -meta, -filter and -ignore.
+def _scan(html: str, pos: int) -> tuple[list[str], dict[str, list[str]], dict[str, str]] | None:
+    """Text parts, filters and meta of the data-pagefind-body element, reading html from pos on;
+    None when no element opens the body."""
+    stack: list[str | _Frame] = []  # open elements
+    parts: list[str] = []
+    active: list[list[str]] = []  # buffers of element-text captures being filled
+    filters: dict[str, list[str]] = {}
+    meta: dict[str, str] = {}
+    in_body = found_body = False
+    ignore = skip = 0
+    live = False  # text counts: in the body, neither ignored nor skipped
 
-    Only the text inside the body element counts. A meta or filter attribute
-    takes its value from a literal (``year:2024``), from another attribute
-    (``date[datetime]``) or from the element's text; the title defaults to the
-    first <h1> of the body.
-    """
-
-    def __init__(self) -> None:
-        self.stack: list[_Frame] = []
-        self.in_body = False
-        self.found_body = False
-        self.ignore = 0
-        self.skip = 0
-        self.parts: list[str] = []
-        self.active: list[list[str]] = []
-        self.filters: dict[str, list[str]] = {}
-        self.meta: dict[str, str] = {}
-        super().__init__(convert_charrefs=True)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: (v or "") for k, v in attrs}
-        opens_body = BODY_ATTR in a and not self.in_body and not self.found_body
-        live = (self.in_body or opens_body) and not self.ignore and IGNORE_ATTR not in a
-        if tag in _VOID:
-            if live:
-                self._attr_values(a, None)
-                if tag in _BREAK:
-                    self.parts.append(" ")
-            return
-        frame = _Frame(tag)
-        if live:
-            self._attr_values(a, frame)
-            if tag == "h1" and "title" not in self.meta and not any(k == "title" for _, k, _ in frame.captures):
-                buf: list[str] = []
-                frame.captures.append(("meta", "title", buf))
-                self.active.append(buf)
-        if opens_body:
-            frame.body = self.in_body = self.found_body = True
-        if IGNORE_ATTR in a:
-            frame.ignore = True
-            self.ignore += 1
-        if tag in _SKIP:
-            frame.skip = True
-            self.skip += 1
-        self.stack.append(frame)
-        if self.in_body and tag in _BREAK:
-            self.parts.append(" ")
-
-    def _attr_values(self, a: dict[str, str], frame: _Frame | None) -> None:
-        for attr, kind in (("data-pagefind-filter", "filter"), ("data-pagefind-meta", "meta")):
-            spec = a.get(attr)
-            if spec is None:
-                continue
-            for item in (s.strip() for s in spec.split(",")):
-                m = re.fullmatch(r"([^:\[\]]+?)\s*(?:\[([^\]]+)\]|:(.*))?", item, re.S) if item else None
-                if not m:
-                    continue
-                key, from_attr, literal = m.group(1).strip(), m.group(2), m.group(3)
-                if literal is not None:
-                    self._put(kind, key, literal)
-                elif from_attr is not None:
-                    self._put(kind, key, a.get(from_attr.strip(), ""))
-                elif frame is not None:
-                    buf: list[str] = []
-                    frame.captures.append((kind, key, buf))
-                    self.active.append(buf)
-
-    def _put(self, kind: str, key: str, value: str) -> None:
+    def put(kind: str, key: str, value: str) -> None:
         value = " ".join(value.split())
         if not value:
             return
         if kind == "filter":
-            values = self.filters.setdefault(key, [])
+            values = filters.setdefault(key, [])
             if value not in values:
                 values.append(value)
         else:
-            self.meta.setdefault(key, value)
+            meta.setdefault(key, value)
 
-    def handle_endtag(self, tag: str) -> None:
+    def start(tag: str, a: _Attrs) -> None:
+        """A start tag with attributes that count, or that skips or may capture the title."""
+        nonlocal in_body, found_body, ignore, skip, live
+        opens = a.body and not in_body and not found_body
+        counts = (in_body or opens) and not ignore and not a.ignore
+        if counts:
+            for kind, key, value in a.values:
+                put(kind, key, value)
         if tag in _VOID:
+            if counts and tag in _BREAK:
+                parts.append(" ")
             return
-        for i in range(len(self.stack) - 1, -1, -1):
-            if self.stack[i].tag == tag:  # closes unclosed children too (<p>, <li> ...)
-                while len(self.stack) > i:
-                    self._close(self.stack.pop())
-                break
+        captures: list[tuple[str, str, list[str]]] = []
+        if counts:
+            for kind, key in a.captures:
+                buf: list[str] = []
+                captures.append((kind, key, buf))
+                active.append(buf)
+            if tag == "h1" and "title" not in meta and not any(k == "title" for _, k, _ in captures):
+                buf = []
+                captures.append(("meta", "title", buf))
+                active.append(buf)
+        if opens:
+            in_body = found_body = True
+        skp = tag in _SKIP
+        ignore += a.ignore
+        skip += skp
+        live = in_body and not ignore and not skip
+        stack.append(_Frame(tag, captures, a.ignore, skp, opens))
+        if in_body and tag in _BREAK:
+            parts.append(" ")
 
-    def _close(self, frame: _Frame) -> None:
-        for kind, key, buf in frame.captures:
-            self._put(kind, key, "".join(buf))
-            self.active.remove(buf)
-        if frame.ignore:
-            self.ignore -= 1
-        if frame.skip:
-            self.skip -= 1
-        if self.in_body and frame.tag in _BREAK:
-            self.parts.append(" ")
-        if frame.body:
-            self.in_body = False
+    def end(tag: str) -> bool:
+        """Close tag and the unclosed elements inside it (<p>, <li> ...); True once the body is closed."""
+        nonlocal in_body, ignore, skip, live
+        j = len(stack) - 1
+        while j >= 0 and stack[j] != tag and getattr(stack[j], "tag", None) != tag:
+            j -= 1
+        if j < 0:
+            return False
+        while len(stack) > j:
+            el = stack.pop()
+            if el.__class__ is str:
+                if in_body and el in _BREAK:
+                    parts.append(" ")
+                continue
+            for kind, key, buf in el.captures:  # type: ignore[union-attr]
+                put(kind, key, "".join(buf))
+                del active[next(x for x, b in enumerate(active) if b is buf)]
+            ignore -= el.ignore  # type: ignore[union-attr]
+            skip -= el.skip  # type: ignore[union-attr]
+            if in_body and el.tag in _BREAK:  # type: ignore[union-attr]
+                parts.append(" ")
+            if el.body:  # type: ignore[union-attr]
+                in_body = live = False
+                return True  # nothing after the body counts
+            live = in_body and not ignore and not skip
+        return False
 
-    def handle_data(self, data: str) -> None:
-        if not self.in_body or self.ignore or self.skip:
-            return
-        self.parts.append(data)
-        for buf in self.active:
-            buf.append(data)
+    def start_tag(tag: str, i: int, e: int) -> int:
+        """Any start tag html[i:e]: where to read on, -1 once the body is closed."""
+        selfclose = html[e - 2] == "/"
+        a = _NO_ATTRS
+        if _PAGEFIND.search(html, i, e) or selfclose and tag not in _VOID and "=" in html[i:e]:
+            a = _attrs(html[i:e])
+            if a.close not in (">", "/>"):  # html.parser takes it for text
+                if live:
+                    parts.append(html[i:e])
+                    for buf in active:
+                        buf.append(html[i:e])
+                return e
+            selfclose = a.close == "/>"
+        start(tag, a)
+        if tag in _VOID:  # no element: its end tag (<br/>) does nothing
+            return e
+        if selfclose:
+            return -1 if end(tag) else e
+        if tag in _RAW_END:  # raw text up to its end tag, skipped (script and style are in _SKIP)
+            m = _RAW_END[tag].search(html, e)
+            if m is None:
+                return len(html)
+            return -1 if end(tag) else m.end()
+        return e
+
+    n = len(html)
+    while 0 <= pos < n:
+        for m in _MARKUP.finditer(html, pos):
+            i, e = m.span()
+            if live and i > pos:
+                text = html[pos:i]
+                if "&" in text:
+                    text = unescape(text)
+                parts.append(text)
+                if active:
+                    for buf in active:
+                        buf.append(text)
+            pos = e
+            name, pagefind, text, end_name = m.groups()
+            if name is not None:  # start tag
+                tag = name.lower()
+                c = _TAG_CLASS.get(tag, 0)
+                if text is not None:  # an element holding only text
+                    if c < 2 and pagefind is None:  # nothing special: start tag, text and end tag at once
+                        if live and text:
+                            if "&" in text:
+                                text = unescape(text)
+                            if active:
+                                for buf in active:
+                                    buf.append(text)
+                            if c:
+                                parts.extend((" ", text, " "))
+                            else:
+                                parts.append(text)
+                        elif c and in_body:
+                            parts.append(" ")
+                        continue
+                    e = m.start(3)  # one at a time, from its start tag on
+                if c < 4 and pagefind is None and html[e - 2] != "/":  # nothing special
+                    if c < 2:
+                        stack.append(tag)
+                        if c and in_body:
+                            parts.append(" ")
+                    elif c == 3 and in_body and not ignore:
+                        parts.append(" ")
+                    if text is None:
+                        continue
+                    pos = e
+                    break  # read on after the start tag
+                pos = start_tag(tag, i, e)
+                if pos != m.end():
+                    break  # read on at pos (or stop)
+            elif end_name is not None:  # end tag
+                tag = end_name.lower()
+                if stack and stack[-1] == tag:
+                    stack.pop()
+                    if in_body and tag in _BREAK:
+                        parts.append(" ")
+                elif tag not in _VOID and end(tag):
+                    pos = -1
+                    break
+            elif e == i + 1:  # neither a tag nor a comment
+                pos, text, tag = _odd(html, i)
+                if live and text:
+                    parts.append(text)
+                    for buf in active:
+                        buf.append(text)
+                if tag is not None and tag not in _VOID and end(tag):
+                    pos = -1
+                if pos != e:
+                    break
+        else:
+            if live and pos < n:
+                text = unescape(html[pos:])
+                parts.append(text)
+                for buf in active:
+                    buf.append(text)
+            break
+    return (parts, filters, meta) if found_body else None
 
 
-_BODY_RE = re.compile(r"<(\w+)[^>]*\s" + BODY_ATTR + r"[\s=>/]", re.S)
+_WORD_TAG = re.compile(r"<\w")
+
+
+def _body_start(html: str) -> int:
+    r"""Where the regex <(\w+)[^>]*\sdata-pagefind-body[\s=>/] (re.S) first matches, or -1: the
+    same position, found without trying the regex at every tag before the body."""
+    k = html.find(BODY_ATTR)
+    while k >= 0:
+        after = html[k + len(BODY_ATTR) : k + len(BODY_ATTR) + 1]
+        if k and html[k - 1].isspace() and after and (after.isspace() or after in "=>/"):
+            # the first "<" + word character after the last ">" before the space
+            m = _WORD_TAG.search(html, html.rfind(">", 0, k - 1) + 1, k - 1)
+            if m:
+                return m.start()
+        k = html.find(BODY_ATTR, k + 1)
+    return -1
 
 
 def extract(html: str, url: str) -> PageDoc | None:
-    """The indexable part of a page, or None when it has no data-pagefind-body element."""
-    m = _BODY_RE.search(html)
-    if not m:
+    """The indexable part of a page, or None when it has no data-pagefind-body element.
+
+    Reads a page the way Pagefind does: data-pagefind-body, -meta, -filter and -ignore.
+    Only the text inside the body element counts. A meta or filter attribute takes
+    its value from a literal (``year:2024``), from another attribute
+    (``date[datetime]``) or from the element's text; the title defaults to the
+    first <h1> of the body.
+    """
+    start = _body_start(html)
+    if start < 0:
         return None
-    # Parse from the body element on: the site header and navigation are not content.
-    p = _Extractor()
-    p.feed(html[m.start():])
-    p.close()
-    if not p.found_body:
+    # Read from the body element on: the site header and navigation are not content.
+    got = _scan(html, start)
+    if got is None:
         return None
-    text = " ".join("".join(p.parts).split())
-    doc = PageDoc(url=url, text=text, filters=p.filters, meta=p.meta)
-    doc.title = p.meta.get("title", "")
+    parts, filters, meta = got
+    text = " ".join("".join(parts).split())
+    doc = PageDoc(url=url, text=text, filters=filters, meta=meta, tokens=page_tokens(text))
+    doc.title = meta.get("title", "")
     statuses: list[str] = []
     for s in doc.filters.get("status", []):
         for part in STATUS_SEP.split(s):
@@ -370,9 +623,17 @@ def _status_order(label: str) -> tuple[int, str]:
     return (STATUS_ORDER.index(label), "") if label in STATUS_ORDER else (len(STATUS_ORDER), label)
 
 
-def _order(docs: list[PageDoc]) -> list[PageDoc]:
+def _content_key(d: PageDoc) -> tuple[str, str, str, str]:
+    return d.url, d.title, d.text, json.dumps([d.filters, d.meta], ensure_ascii=False, sort_keys=True)
+
+
+def _order(docs: Iterable[PageDoc]) -> list[PageDoc]:
+    """Newest first, undated last, by url within a date: an order that depends on the documents
+    only, never on the order they are passed in (two with the same url: by their content)."""
     docs = sorted(docs, key=lambda d: d.url)
-    return sorted(docs, key=lambda d: d.date, reverse=True)  # stable: url order within a date; undated last
+    if any(a.url == b.url for a, b in zip(docs, docs[1:])):
+        docs.sort(key=_content_key)
+    return sorted(docs, key=lambda d: d.date, reverse=True)  # stable
 
 
 def read_pages(out_dir: Path, files: Iterable[str]) -> list[PageDoc]:
@@ -390,9 +651,11 @@ def read_pages(out_dir: Path, files: Iterable[str]) -> list[PageDoc]:
     return docs
 
 
-def write_index(out_dir: Path, docs: list[PageDoc]) -> dict[str, Any]:
-    """Write search/idx/ for the given page documents; returns figures for the build summary."""
-    docs = _order(docs)
+def write_index(out_dir: Path, pages: Iterable[PageDoc]) -> dict[str, Any]:
+    """Write search/idx/ for the given page documents; returns figures for the build summary.
+
+    The files depend only on the set of documents, not on their order in pages."""
+    docs = _order(pages)
     root = out_dir / INDEX_DIR
     (root / "t").mkdir(parents=True, exist_ok=True)
     (root / "d").mkdir(parents=True, exist_ok=True)
@@ -415,30 +678,28 @@ def write_index(out_dir: Path, docs: list[PageDoc]) -> dict[str, Any]:
         (root / name).write_bytes(data)
         written[name] = (hashlib.sha256(data).digest(), len(data))
 
-    postings: dict[str, array] = {}
+    # Posting lists, built in C: the number of each document is appended to its tokens' lists.
+    postings: defaultdict[str, array] = defaultdict(partial(array, "I"))
+    posting_list = postings.__getitem__
     for start in range(0, len(docs), CHUNK):
         chunk = []
         for n, d in enumerate(docs[start : start + CHUNK], start):
-            for tok in doc_tokens(normalize(d.text)) | number_tokens(d.text):
-                arr = postings.get(tok)
-                if arr is None:
-                    arr = postings[tok] = array("I")
-                arr.append(n)
+            deque(map(array.append, map(posting_list, d.token_list()), repeat(n)), maxlen=0)
             chunk.append([d.url, d.title, d.type, d.date, " · ".join(d.statuses), d.text])
         put(f"d/{start // CHUNK}.json.gz", _gz(chunk))
 
-    total = sum(len(a) for a in postings.values())
+    total = sum(map(len, postings.values()))
     tokens = len(postings)
     buckets = _bucket_count(total)
-    table: list[list[str]] = [[] for _ in range(buckets)]
-    for tok in postings:
-        table[fnv1a(tok) & (buckets - 1)].append(tok)
-    for b, toks in enumerate(table):
-        part = {}
-        for tok in toks:
-            arr = postings.pop(tok)
-            part[tok] = [arr[0]] + [arr[i] - arr[i - 1] for i in range(1, len(arr))]
-        put(f"t/{b:03x}.json.gz", _gz(part))  # empty buckets too: every lookup finds a file
+    table: list[dict[str, array]] = [{} for _ in range(buckets)]
+    for tok, ids in postings.items():
+        table[fnv1a(tok) & (buckets - 1)][tok] = ids
+    postings.clear()
+    for b, part in enumerate(table):
+        # delta-coded: the first number, then the difference to the one before
+        deltas = {tok: list(map(sub, ids, chain((0,), ids))) for tok, ids in part.items()}
+        put(f"t/{b:03x}.json.gz", _gz(deltas))  # empty buckets too: every lookup finds a file
+        part.clear()
     put("f.json.gz", _gz({"combos": [[t, y or None, list(s)] for (t, y, s) in combos], "doc": facet}))
 
     version = hashlib.sha256()
