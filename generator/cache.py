@@ -9,31 +9,31 @@ redaction/, the Python and library versions), so new code starts afresh.
 ==========  =====================================================================
 kind        key -> value
 ==========  =====================================================================
-records     sha256 of the file's bytes + display path, source path, id, type ->
-            (RawRecord stand-in, Record | None, problems). Records listing
-            attachments are not cached: their check looks at other files.
-views       the Record + its Lifecycle (state, phase, dates: the only way the
+records     per group of ~64 files (generator.parallel.RecordStage.load_all): the
+            keys of its files (sha256 of the bytes + display path, source path,
+            id, type) -> [(RawRecord stand-in, Record | None, problems)]. Records
+            listing attachments are parsed every time: their check looks at
+            other files.
+views       the record's file key (or the pickled Record) + its Lifecycle (state, phase, dates: the only way the
             as-of date reaches a view) + the site context (site.yaml, policy,
             public officer and law lists) [+ the as-of date for laws, whose
             已废止 flag reads it] -> (PublicView, counts) or the leak message.
             A record whose state did not change keeps its key.
-pages       the templates + the page context (PublicView, meta ...) + site.yaml
-            -> the page's HTML. Detail pages are rendered with AsOfToken in
-            place of the as-of date, so their key leaves the date out and the
-            stored HTML keeps placeholders that fill() turns into the date on
-            every use. A page that reads the date other than by formatting it
-            raises AsOfUsed and is rendered and cached with the date in its key.
+pages       (not stored: OutputReuse) the templates + the page context (PublicView
+            key, meta ...) + site.yaml -> a key per page. Pages are rendered
+            with AsOfToken in place of the as-of date; a page that shows the
+            date gets the date in its key. The next build hard-links the
+            published file of an unchanged key instead of rendering it.
 index       (a) per page: rel + the page's date-free digest -> its search
-            document (search_index.read_pages); (b) all documents -> the files
-            search_index.write_index wrote. Stored under a key with the date
-            when the date shows up in them.
+            document (search_index.read_pages); (b) hash of all documents ->
+            the index's figures; its files are linked from the published tree.
 ==========  =====================================================================
 
 So a rebuild with a new as-of date recomputes exactly the views of the records
-whose lifecycle changed and the pages that show them; listings, home and
-statistics (which show the date) are re-rendered; every file is written again
-(every page's footer carries the as-of date): the output tree is complete and
-byte-identical to a cold build (tests/test_cache.py).
+whose lifecycle changed and renders the pages that show them (and the listings
+they move on); every other file is the published file itself, linked into the
+staging tree. The output tree is complete and byte-identical to a cold build
+(tests/test_cache.py).
 
 Storage: one SQLite file in content/../.gongshi/cache/ (outside output/, never
 published; GONGSHI_CACHE_DIR moves it, GONGSHI_CACHE=0 turns it off). Only the
@@ -714,28 +714,33 @@ class PageCache:
         for i in todo:
             blobs[i] = next(fresh)
             self._store_doc(keys[i], blobs[i])
-        docs = [d for d in (pickle.loads(b) for b in blobs if b is not None) if d is not None]
+        # The documents decide the index: its key hashes their pickles (no need to pickle them again).
+        key = digest("index", code_version(), *(hashlib.sha256(b).digest() for b in blobs if b is not None))
         parsed = time.perf_counter()
-        key = digest("index", code_version(), key_bytes(docs))
-        dated_key = digest(key, self.as_of.isoformat())
-        blob = self.cache.get_either("index", [(key, dated_key)])[0]
-        if blob is not None:
-            stored = pickle.loads(zlib.decompress(blob))
-            for rel, data in stored["files"].items():
-                path = into / rel
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
-            stats = dict(stored["stats"])
+        stats_blob = self.cache.get("index", key)
+        linked = None
+        if stats_blob is not None and self.reuse is not None:
+            linked = self.reuse.link_tree(self._index_dir() + "/", lambda rel: digest(key, rel), into)
+        if linked is not None:  # the last build's index files, unchanged
+            stats = dict(pickle.loads(stats_blob))
             stats["reused"] = True
         else:
+            docs = [d for d in (pickle.loads(b) for b in blobs if b is not None) if d is not None]
+            parsed = time.perf_counter()
             stats = write_index(into, docs)
-            written = {rel: (into / rel).read_bytes() for rel in sorted(_tree_state(into))}
-            self.cache.put("index", dated_key if self._mentions_as_of(written.values()) else key,
-                           zlib.compress(dumps({"files": written, "stats": stats}), 1))
+            self.cache.put("index", key, dumps(stats))
+        for rel in _tree_state(into):
+            self.pages[rel] = ("", False, digest(key, rel))
         stats["seconds_read"] = round(parsed - started, 3)
         stats["seconds"] = round(time.perf_counter() - started, 3)
         stats["docs_extracted"] = len(todo)
         return stats, sorted(_tree_state(into))
+
+    @staticmethod
+    def _index_dir() -> str:
+        from .search_index import INDEX_DIR
+
+        return INDEX_DIR
 
     def _temp_dir(self, out_dir: Path, label: str) -> Path:
         tmp = out_dir / f".gongshi-index-{label}-{os.getpid()}"
@@ -772,7 +777,7 @@ class PageCache:
             self.cache.take_delta()  # inherited pending entries belong to the parent
             try:
                 stats, rels = self._write_index(out_dir, pages, tmp, 1, 1)
-                send.send(("ok", stats, rels, self.cache.take_delta()))
+                send.send(("ok", stats, rels, self.cache.take_delta(), {r: self.pages[r] for r in rels}))
             except BaseException as exc:  # noqa: BLE001 - reported to the parent, which redoes it
                 send.send(("error", repr(exc)))
 
@@ -799,8 +804,9 @@ class PageCache:
             result = ("error", "no result")
         proc.join()
         if result[0] == "ok" and self._index_pages(out_dir, files) == pages:
-            _, stats, rels, delta = result
+            _, stats, rels, delta, entries = result
             self.cache.merge_delta(delta)
+            self.pages.update(entries)
             self._move_in(tmp, out_dir, rels)
             stats["background"] = True
             return stats
@@ -883,6 +889,29 @@ class OutputReuse:
         except OSError:  # gone, another file system, no hard links: render it
             return None
         return got[4], got[5], got[0]
+
+    def link_tree(self, prefix: str, key_of: Callable[[str], str], into: Path) -> list[str] | None:
+        """Link every file of the last build under `prefix` into `into` (same relative paths) if
+        each has the key key_of(rel) and is intact; None (and nothing left behind) otherwise."""
+        rels = sorted(rel for rel in self.previous if rel.startswith(prefix))
+        if not rels:
+            return None
+        done: list[str] = []
+        for rel in rels:
+            got = self.previous[rel]
+            src, dst = os.path.join(self.output, rel), os.path.join(into, rel)
+            try:
+                st = os.stat(src, follow_symlinks=False)
+                if got[0] != key_of(rel) or (st.st_ino, st.st_size, st.st_mtime_ns) != got[1:4]:
+                    raise FileNotFoundError(rel)
+                os.makedirs(os.path.dirname(dst), exist_ok=True)
+                os.link(src, dst, follow_symlinks=False)
+            except OSError:
+                for d in done:
+                    os.unlink(os.path.join(into, d))
+                return None
+            done.append(rel)
+        return done
 
     def remember(self, pages: Mapping[str, tuple]) -> None:
         """Record the pages of this build (call before publishing the staging tree)."""
