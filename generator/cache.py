@@ -72,7 +72,7 @@ KEEP_GENERATIONS = 3  # uses are recorded every 3rd build; unused entries go aft
 WRITE_BATCH_BYTES = 32 << 20  # pending entries are written once they exceed this
 KINDS = ("records", "views", "pages", "index")
 _PKG = Path(__file__).resolve().parent
-_LIBS = ("PyYAML", "Jinja2", "Markdown", "nh3", "beautifulsoup4", "chinesecalendar", "feedgenerator", "MarkupSafe")
+_LIBS = ("PyYAML", "Jinja2", "Markdown", "nh3", "chinesecalendar", "feedgenerator", "MarkupSafe")
 
 _code_version: str | None = None
 
