@@ -870,13 +870,13 @@ class OutputReuse:
         self.previous: dict[str, tuple] = cache.load_manifest(self.output)
         self._dirs: set[str] = set()
 
-    def link(self, rel: str, keys: tuple[str, ...]) -> tuple[str, bool, str] | None:
-        """(digest, marked, key) of the page linked in, or None when it must be rendered."""
+    def _link(self, rel: str, keys: tuple[str, ...], root: str) -> tuple | None:
+        """Link the published file rel to root/rel if it was written under one of `keys` and is
+        untouched; its manifest entry, or None (gone, changed, another file system ...)."""
         got = self.previous.get(rel)
         if got is None or got[0] not in keys:
             return None
-        src = os.path.join(self.output, rel)
-        dst = os.path.join(self.staging, rel)
+        src, dst = os.path.join(self.output, rel), os.path.join(root, rel)
         try:
             st = os.stat(src, follow_symlinks=False)
             if (st.st_ino, st.st_size, st.st_mtime_ns) != got[1:4]:
@@ -886,32 +886,25 @@ class OutputReuse:
                 os.makedirs(folder, exist_ok=True)
                 self._dirs.add(folder)
             os.link(src, dst, follow_symlinks=False)
-        except OSError:  # gone, another file system, no hard links: render it
+        except OSError:
             return None
-        return got[4], got[5], got[0]
+        return got
+
+    def link(self, rel: str, keys: tuple[str, ...]) -> tuple[str, bool, str] | None:
+        """(digest, marked, key) of the page linked into the staging tree, or None: render it."""
+        got = self._link(rel, keys, self.staging)
+        return None if got is None else (got[4], got[5], got[0])
 
     def link_tree(self, prefix: str, key_of: Callable[[str], str], into: Path) -> list[str] | None:
         """Link every file of the last build under `prefix` into `into` (same relative paths) if
         each has the key key_of(rel) and is intact; None (and nothing left behind) otherwise."""
         rels = sorted(rel for rel in self.previous if rel.startswith(prefix))
-        if not rels:
-            return None
-        done: list[str] = []
-        for rel in rels:
-            got = self.previous[rel]
-            src, dst = os.path.join(self.output, rel), os.path.join(into, rel)
-            try:
-                st = os.stat(src, follow_symlinks=False)
-                if got[0] != key_of(rel) or (st.st_ino, st.st_size, st.st_mtime_ns) != got[1:4]:
-                    raise FileNotFoundError(rel)
-                os.makedirs(os.path.dirname(dst), exist_ok=True)
-                os.link(src, dst, follow_symlinks=False)
-            except OSError:
-                for d in done:
-                    os.unlink(os.path.join(into, d))
+        for n, rel in enumerate(rels):
+            if self._link(rel, (key_of(rel),), os.fspath(into)) is None:
+                for done in rels[:n]:
+                    os.unlink(os.path.join(into, done))
                 return None
-            done.append(rel)
-        return done
+        return rels or None
 
     def remember(self, pages: Mapping[str, tuple]) -> None:
         """Record the pages of this build (call before publishing the staging tree)."""

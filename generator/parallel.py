@@ -266,7 +266,7 @@ def render_details(renderer: Any, views: Sequence[Any], workers: int, min_items:
         saved, renderer.written = renderer.written, mine
         try:
             for v in views[start:stop]:
-                _render_detail(renderer, pages, v)
+                _render_detail(renderer, v)
                 if pages is not None:
                     pages.page_doc(renderer.out, v.url)
         finally:
@@ -295,7 +295,7 @@ def render_details(renderer: Any, views: Sequence[Any], workers: int, min_items:
         pages.start_index(renderer.out, list(renderer.written.files))
 
 
-def _render_detail(renderer: Any, pages: PageCache | None, v: Any) -> None:
+def _render_detail(renderer: Any, v: Any) -> None:
     """One detail page (through the page cache when there is one) and its attachments."""
     renderer.render_detail(v)
     for a in v.attachments:
