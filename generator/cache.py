@@ -509,12 +509,11 @@ def _index_marker() -> str | None:
 class PageCache:
     """Renderer.page() through the cache (generator.render.Renderer.pages).
 
-    In token mode (renderer.site.as_of is an AsOfToken: generator.parallel does this
-    around detail pages) the key leaves the date out and the stored HTML keeps
-    placeholders; otherwise the key includes the site with its real date and the
-    stored HTML is final. For every page it remembers the digest of its date-free
-    form (or of its final bytes) and whether the search index reads it: the key
-    of the search index (search_index()).
+    Every page is rendered with an AsOfToken for the date and keyed without it (with
+    it, _dated, when the date shows on the page); an unchanged page is linked from
+    the published tree (OutputReuse). For every page it remembers the digest of its
+    date-free form and whether the search index reads it: the key of the search
+    index (search_index()), and the manifest entry for the next build.
     """
 
     def __init__(self, cache: BuildCache, theme_dir: Path, as_of: date, reuse: "OutputReuse | None" = None):
@@ -541,15 +540,15 @@ class PageCache:
             got = self._token_sites[id(site)] = (site, dataclasses.replace(site, as_of=AsOfToken()))
         return got[1]
 
-    def _site_digest(self, site: Any, tokens: bool) -> str:
+    def _site_digest(self, site: Any) -> str:
+        """site.yaml and the base URL; never the date (a key that needs it is _dated)."""
         got = self._site_digests.get(id(site))
         if got is None or got[0] is not site:  # the tuple keeps `site` alive: its id stays its own
-            info = key_bytes((getattr(site, "info", None), getattr(site, "base_url", None),
-                              None if tokens else site.as_of))
+            info = key_bytes((getattr(site, "info", None), getattr(site, "base_url", None)))
             got = self._site_digests[id(site)] = (site, digest(info))
         return got[1]
 
-    def _value_bytes(self, value: Any, tokens: bool) -> bytes:
+    def _value_bytes(self, value: Any) -> bytes:
         if isinstance(value, _FROZEN_SCHEMA):  # the same few RecordTypes on every page
             got = self._schema_digests.get(id(value))
             if got is None or got[0] is not value:
@@ -562,21 +561,20 @@ class PageCache:
             keys = [_view_key_of(v) for v in value]
             if all(keys):  # a listing's page of views
                 return b"views:" + ",".join(keys).encode()  # type: ignore[arg-type]
-        data = key_bytes(value)
-        return data.replace(NONCE.encode("ascii"), b"") if tokens else data
+        return key_bytes(value).replace(NONCE.encode("ascii"), b"")
 
-    def _key(self, site: Any, tokens: bool, rel: str, template: str, ctx: dict[str, Any]) -> str | None:
+    def _key(self, site: Any, rel: str, template: str, ctx: dict[str, Any]) -> str | None:
         if self.cache.disabled:
             return None
         try:
-            parts = [self._site_digest(site, tokens)]
+            parts = [self._site_digest(site)]
             for name, value in ctx.items():
-                parts += [name, self._value_bytes(value, tokens)]
+                parts += [name, self._value_bytes(value)]
         except AsOfUsed:  # the context holds the date object itself
             raise
         except Exception:  # not picklable: render without the cache
             return None
-        return digest("page", code_version(), self.theme, template, rel, tokens, *parts)
+        return digest("page", code_version(), self.theme, template, rel, *parts)
 
     def page(self, renderer: Any, rel: str, template: str, ctx: dict[str, Any]) -> str | None:
         """The page's HTML, or None when the unchanged file of the last build was linked in.
@@ -586,17 +584,11 @@ class PageCache:
         real = renderer.site
         site = self.token_site(real)
         try:
-            key = self._key(site, True, rel, template, ctx)
+            key = self._key(site, rel, template, ctx)
         except AsOfUsed:  # the context itself holds the date
             key, site = None, real
-        if key is not None and self.reuse is not None:
-            got = self.reuse.link(rel, (key, self._dated(key)))
-            if got is not None:
-                self.pages[rel] = got
-                self.linked.add(rel)
-                self.cache.hits["pages"] += 1
-                return None
-        self.cache.misses["pages"] += 1
+        if self._linked(rel, key and (key, self._dated(key))):
+            return None
         if site is not real:
             try:
                 return self._done(rel, renderer.render_page(rel, template, site, ctx), NONCE, key)
@@ -608,20 +600,26 @@ class PageCache:
         """Renderer.file through the reuse manifest: None when the last build's file was linked in.
         produce() must depend only on `inputs` and the site (site.yaml, base URL), never on the date."""
         try:
-            key = digest("file", code_version(), rel, self._site_digest(self.token_site(renderer.site), True),
-                         *[self._value_bytes(x, True) for x in inputs])
+            key = digest("file", code_version(), rel, self._site_digest(renderer.site),
+                         *[self._value_bytes(x) for x in inputs])
         except Exception:  # not picklable: no reuse
             key = None
-        if key is not None and self.reuse is not None:
-            got = self.reuse.link(rel, (key,))
-            if got is not None:
-                self.pages[rel] = got
-                self.cache.hits["pages"] += 1
-                return None
-        self.cache.misses["pages"] += 1
+        if self._linked(rel, key and (key,)):
+            return None
         data = produce()
         self.pages[rel] = ("", False, key)
         return data
+
+    def _linked(self, rel: str, keys: tuple[str, ...] | None) -> bool:
+        """Link the last build's file of one of these keys into the staging tree (counted)."""
+        got = self.reuse.link(rel, keys) if keys and self.reuse is not None else None
+        if got is None:
+            self.cache.misses["pages"] += 1
+            return False
+        self.pages[rel] = got
+        self.linked.add(rel)
+        self.cache.hits["pages"] += 1
+        return True
 
     def _dated(self, key: str) -> str:
         return digest(key, "as-of", self.as_of.isoformat())
