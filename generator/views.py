@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from redaction import Redactor, normalize_width
+from redaction import PublicValues, Redactor, normalize_width
 
 from .markup import render_markdown
 from .model import Field, Lifecycle, PublicView, Record, State
@@ -55,6 +55,13 @@ class SiteContext:
         if cached is None:
             cached = self.__dict__["_public_cache"] = tuple(self._compute_public_values())
         return list(cached)
+
+    def shared_public(self) -> PublicValues:
+        """The site-wide public values prepared once for every record's Redactor."""
+        shared = self.__dict__.get("_shared_public")
+        if shared is None:
+            shared = self.__dict__["_shared_public"] = PublicValues(self.public_values())
+        return shared
 
     def _compute_public_values(self) -> list[str]:
         out: list[str] = []
@@ -99,7 +106,7 @@ def build_redactor(record: Record, ctx: SiteContext) -> tuple[Redactor, list[str
     f = record.fields
     protected: list[tuple[str, str]] = []
     names: list[str] = []
-    public: list[str] = ctx.public_values()
+    public: list[str] = []  # the record's own; the site-wide ones come with ctx.shared_public()
 
     def person(p: Mapping[str, Any]) -> None:
         if p.get("name"):
@@ -144,7 +151,8 @@ def build_redactor(record: Record, ctx: SiteContext) -> tuple[Redactor, list[str
         if f.get(key):
             public.append(str(f[key]))
     public = [p for p in public if p]
-    return Redactor(protected=protected, names=names, public=public), public
+    rd = Redactor(protected=protected, names=names, public=public, shared=ctx.shared_public())
+    return rd, ctx.public_values() + public
 
 
 def _declared_values(record: Record, ctx: SiteContext) -> tuple[list[str], list[str]]:
@@ -192,10 +200,12 @@ def leak_check(record: Record, ctx: SiteContext, texts: Iterable[str], public: I
         sv = _squash(v)
         if len(sv) >= 4 and sv in squashed:
             raise LeakError(f"隐去检查未通过：一项需要隐去的{_kind_word(v)}仍出现在页面中，记录暂不发布，请人工检查。")
-    longer_public = sorted(set(public), key=len, reverse=True)
+    longer_public: list[str] | None = None
     for n in names:
         if len(n) < 2 or n.endswith("某") or n not in plain:
             continue
+        if longer_public is None:
+            longer_public = sorted(set(public), key=len, reverse=True)
         # A name may stand visibly only inside a longer public value that contains
         # it (person 上官兰 inside legal representative 上官兰勇); never on its own.
         masked = plain

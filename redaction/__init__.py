@@ -22,19 +22,23 @@ becomes its alias (李小明 -> 李某, 欧阳娜娜 -> 欧阳某, collisions �
 Names found after role words (负责人张伟) join the record's alias table;
 Redactor.prime(text) finds them before the texts are redacted.
 
+PublicValues(values) prepares public values shared by many records once
+(Redactor(..., shared=...)): they act exactly like entries of `public`.
+
 Helpers: alias_names, surname_of, is_valid_id_number, birth_date_from_id,
 age_on, normalize_width, and find_review_names (jieba-based list of possible
 undeclared names for staff review; jieba is imported only when it is called).
 """
 
 from ._text import normalize_width
-from .engine import REPLACEMENTS, Finding, Kind, RedactionResult, Redactor
+from .engine import REPLACEMENTS, Finding, Kind, PublicValues, RedactionResult, Redactor
 from .idnumber import age_on, birth_date_from_id, is_valid_id_number
 from .names import alias_names, surname_of
 from .review import find_review_names
 
 __all__ = [
     "Redactor",
+    "PublicValues",
     "Finding",
     "RedactionResult",
     "Kind",

@@ -84,6 +84,44 @@ class RedactionResult:
 _Cand = tuple[int, int, str, str, int, "str | None"]
 
 
+class PublicValues:
+    """Public values prepared once and shared by the Redactors of many records
+    (an agency's name, address and phones, its officers, law titles): a
+    Redactor given `shared=` skips re-deriving them per record, and the lookup
+    of which of them occur in a text is grouped by first character and
+    remembered for short texts (field values repeat across records)."""
+
+    __slots__ = ("cores", "keys", "_core_set", "_by_first", "_memo")
+
+    _MEMO_TEXT = 200  # texts up to this many squashed characters are remembered
+    _MEMO_SIZE = 100_000
+
+    def __init__(self, values: Iterable[str]) -> None:
+        pub = [str(v) for v in values if v is not None]
+        self.cores: tuple[str, ...] = tuple(c for c in dict.fromkeys(map(value_core, pub)) if c)
+        self._core_set = frozenset(self.cores)
+        self.keys = frozenset(map(name_key, pub))
+        by_first: dict[str, list[str]] = {}
+        for c in self.cores:
+            by_first.setdefault(c[0], []).append(c)
+        self._by_first = {ch: tuple(cs) for ch, cs in by_first.items()}
+        self._memo: dict[str, tuple[str, ...]] = {}
+
+    def __contains__(self, core: str) -> bool:
+        return core in self._core_set
+
+    def present(self, kept: str) -> tuple[str, ...]:
+        """The cores occurring in squashed text `kept` (in no particular order)."""
+        hit = self._memo.get(kept)
+        if hit is not None:
+            return hit
+        by_first = self._by_first
+        found = tuple(c for ch in by_first.keys() & set(kept) for c in by_first[ch] if c in kept)
+        if len(kept) <= self._MEMO_TEXT and len(self._memo) < self._MEMO_SIZE:
+            self._memo[kept] = found
+        return found
+
+
 class Redactor:
     """Redacts the texts of one record.
 
@@ -96,6 +134,8 @@ class Redactor:
         they cover (at least 80% of the finding), never a declared value or
         name (except a name strictly inside a longer public value).
     detect: run the recognizers for undeclared values (detectors.REGISTRY).
+    shared: more public values, prepared once for many Redactors (PublicValues);
+        they act exactly like entries of `public`.
 
     Create one instance per record and use it for every text of the record:
     aliases stay stable, and names discovered after a role word (负责人张伟)
@@ -110,6 +150,7 @@ class Redactor:
         names: Iterable[str] = (),
         public: Iterable[str] = (),
         detect: bool = True,
+        shared: PublicValues | None = None,
     ) -> None:
         self._detect = bool(detect)
         declared_names: list[str] = []
@@ -132,8 +173,12 @@ class Redactor:
                 self._protected.setdefault(core, k)
 
         pub = [str(v) for v in public if v is not None]
-        self._public_cores = tuple(c for c in dict.fromkeys(map(value_core, pub)) if c)
+        self._shared = shared
+        own = (c for c in dict.fromkeys(map(value_core, pub)) if c)
+        self._public_cores = tuple(c for c in own if c not in shared) if shared is not None else tuple(own)
         self._public_keys = frozenset(map(name_key, pub))
+        # text -> (folded, squashed, public spans) computed by prime(), reused by redact()
+        self._primed: dict[str, tuple[str, Squashed, list[tuple[int, int]]]] = {}
 
         name_list = [str(n).strip() for n in names if n is not None and str(n).strip()]
         self._aliases: dict[str, str] = alias_names(name_list + declared_names)
@@ -160,7 +205,9 @@ class Redactor:
     def _discover(self, name: str) -> None:
         """Register a name found after a role word (unless known or public)."""
         core = name_core(name)
-        if core in self._name_cores or name_key(name) in self._public_keys:
+        key = name_key(name)
+        if core in self._name_cores or key in self._public_keys or (
+                self._shared is not None and key in self._shared.keys):
             return
         alias = next_free_alias(surname_of(name) + "某", set(self._aliases.values()))
         self._aliases[name] = alias
@@ -183,14 +230,20 @@ class Redactor:
         if not (self._detect and text):
             return
         folded = fold(text)
-        public = _Spans(self._public_spans(Squashed(folded, GAP_RUNS)))
+        sq = Squashed(folded, GAP_RUNS)
+        spans = self._public_spans(sq)
+        self._primed[text] = (folded, sq, spans)
+        public = _Spans(spans)
         for rec in REGISTRY:
-            if rec.kind == Kind.NAME.value:
+            if rec.kind == _NAME:
                 self._scan_context(rec, folded, public)
 
     def _public_spans(self, sq: Squashed) -> list[tuple[int, int]]:
         out: list[tuple[int, int]] = []
         kept = sq.kept
+        if self._shared is not None:
+            for core in self._shared.present(kept):
+                out.extend(sq.find_all(core, alnum_bounds=True))
         for core in self._public_cores:
             if core in kept:  # cheap pre-check: most values are absent
                 out.extend(sq.find_all(core, alnum_bounds=True))
@@ -214,11 +267,15 @@ class Redactor:
     def redact(self, text: str) -> RedactionResult:
         if not text:
             return RedactionResult(text if isinstance(text, str) else "", ())
-        folded = fold(text)
         cands: list[_Cand] = []
-
-        need_sq = self._protected or self._public_cores or self._name_cores
-        sq = Squashed(folded, GAP_RUNS) if need_sq else None
+        primed = self._primed.get(text)
+        if primed is not None:  # squashed and public spans depend on the text alone
+            folded, sq, public_list = primed
+        else:
+            folded = fold(text)
+            need_sq = self._protected or self._public_cores or self._name_cores or self._shared
+            sq = Squashed(folded, GAP_RUNS) if need_sq else None
+            public_list = self._public_spans(sq) if sq is not None else []
         if sq is not None:
             for core, kind in self._protected.items():
                 if core not in sq.kept:
@@ -226,9 +283,6 @@ class Redactor:
                 for s, e in sq.find_all(core):
                     s, e = _balance(folded, s, e)
                     cands.append((s, e, kind, "declared", 0, None))
-            public_list = self._public_spans(sq)
-        else:
-            public_list = []
         public = _Spans(public_list)
 
         if self._detect:

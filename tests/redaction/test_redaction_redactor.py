@@ -184,3 +184,38 @@ def test_markdown_body_structure_survives():
 def test_line_breaks_inside_a_match_are_kept():
     r = Redactor(protected=[("phone", "13709904269")], detect=False)
     assert r.redact("| 1370990\n4269 |").text == "| ［电话号码已隐去］\n |"
+
+
+SHARED_TEXTS = [
+    S004_PENALTY,
+    S004_INSPECTION,
+    "投诉电话：0994-3235169，办公地址：阜康市博峰街74号，执法人员马宏斌（31050224019）。",
+    "现场负责人张伟未佩戴安全帽；负责人马宏斌在场。联系人都炳锋13709904269。",
+    "王强五金店负责人王强，住址阜康市天池街12号3单元。",
+    "马宏斌",  # a short text seen twice: the remembered lookup must give the same answer
+    "马宏斌",
+]
+
+
+@pytest.mark.parametrize("split", [0, 2, 5])
+def test_shared_public_values_act_exactly_like_public(split):
+    from redaction import PublicValues
+
+    public = ["0994-3235169", "马宏斌", "31050224019", "朱恒", "31050224018", "王强五金店",
+              "阜康市博峰街74号", "乌鲁木齐市庆余年建设工程有限公司", "91652302MA77Q1XJ3B"]
+    declared = dict(protected=[("phone", "13709904269")], names=["王强"])
+    shared = PublicValues(public[split:])
+
+    def run(rd):
+        for t in SHARED_TEXTS[:3]:
+            rd.prime(t)
+        return [rd.redact(t) for t in SHARED_TEXTS], rd.aliases, rd.counts
+
+    plain = run(Redactor(public=public, **declared))
+    # the same shared object serves several records in turn
+    for _ in range(2):
+        assert run(Redactor(public=public[:split], shared=shared, **declared)) == plain
+    results = plain[0]
+    assert "0994-3235169" in results[2].text and "马宏斌" in results[2].text
+    assert "张伟" not in results[3].text and "马宏斌" in results[3].text  # a public name is not "discovered"
+    assert "13709904269" not in results[3].text
