@@ -33,7 +33,7 @@ def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
     if cache is not None or workers > 1:
         from .parallel import render_details
 
-        renderer.details = lambda r, views: render_details(r, views, workers, min_items)
+        renderer.details = lambda r, views, meanwhile: render_details(r, views, workers, min_items, meanwhile)
     try:
         files = renderer.render_all(prepared.views)
     except BaseException:

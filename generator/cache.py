@@ -689,8 +689,11 @@ class PageCache:
         return pages
 
     def _write_index(self, out_dir: Path, pages: list[tuple[str, str]], into: Path,
-                     workers: int, min_items: int) -> tuple[dict[str, Any], list[str]]:
-        """Write the index of these pages into the empty dir `into`; (stats, files written there)."""
+                     workers: int, min_items: int, processes: int = 1) -> tuple[dict[str, Any], list[str]]:
+        """Write the index of these pages into the empty dir `into`; (stats, files written there).
+
+        workers: pool size for pages whose documents are not known yet; processes: for the
+        index files themselves (search_index.write_index)."""
         read_pages, write_index = self._search_functions() or (None, None)
         started = time.perf_counter()
         blobs: list[bytes | None] = [self.docs.get(rel) for rel, _ in pages]
@@ -725,7 +728,7 @@ class PageCache:
         else:
             docs = [d for d in (pickle.loads(b) for b in blobs if b is not None) if d is not None]
             parsed = time.perf_counter()
-            stats = write_index(into, docs)
+            stats = write_index(into, docs, processes=processes)
             self.cache.put("index", key, dumps(stats))
         for rel in _tree_state(into):
             self.pages[rel] = ("", False, digest(key, rel))
@@ -774,7 +777,7 @@ class PageCache:
         def child() -> None:
             self.cache.take_delta()  # inherited pending entries belong to the parent
             try:
-                stats, rels = self._write_index(out_dir, pages, tmp, 1, 1)
+                stats, rels = self._write_index(out_dir, pages, tmp, 1, 1, processes=2)
                 send.send(("ok", stats, rels, self.cache.take_delta(), {r: self.pages[r] for r in rels}))
             except BaseException as exc:  # noqa: BLE001 - reported to the parent, which redoes it
                 send.send(("error", repr(exc)))
@@ -824,7 +827,8 @@ class PageCache:
             return build(out_dir, files)
         tmp = self._temp_dir(out_dir, "fg")
         try:
-            stats, rels = self._write_index(out_dir, self._index_pages(out_dir, files), tmp, workers, min_items)
+            stats, rels = self._write_index(out_dir, self._index_pages(out_dir, files), tmp, workers, min_items,
+                                            processes=workers)
         except Exception as exc:  # the search module changed shape: its own entry point decides
             log.warning("搜索索引缓存不可用，直接生成：%r", exc)
             shutil.rmtree(tmp, ignore_errors=True)

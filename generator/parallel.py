@@ -80,25 +80,30 @@ def _call(bounds: tuple[int, int]) -> Any:
 
 
 def map_chunks(task: Callable[[int, int], Any], n: int, workers: int, min_items: int,
-               init: Callable[[], Any] | None = None) -> Iterator[Any]:
+               init: Callable[[], Any] | None = None,
+               meanwhile: Callable[[], Any] | None = None) -> Iterator[Any]:
     """task(start, stop) over [0, n) in chunks, results in order; in a fork pool when worth it.
 
-    init() runs once in each worker before its first chunk.
+    init() runs once in each worker before its first chunk; meanwhile(), when given, runs in
+    this process once the workers have their chunks (before the first task without a pool).
     """
     global _TASK, _INIT
-    if n == 0:
-        return
-    pool_ok = workers > 1 and n >= min_items and "fork" in multiprocessing.get_all_start_methods()
+    pool_ok = n > 0 and workers > 1 and n >= min_items and "fork" in multiprocessing.get_all_start_methods()
     size = max(8, min(500, -(-n // (max(workers, 1) * 8))))
     bounds = [(i, min(n, i + size)) for i in range(0, n, size)]
     if not pool_ok:
+        if meanwhile is not None:
+            meanwhile()
         for b in bounds:
             yield task(*b)
         return
     _TASK, _INIT = task, init
     try:
         with multiprocessing.get_context("fork").Pool(workers, initializer=_init) as pool:
-            yield from pool.imap(_call, bounds, chunksize=1)
+            results = pool.imap(_call, bounds, chunksize=1)
+            if meanwhile is not None:
+                meanwhile()
+            yield from results
     finally:
         _TASK = _INIT = None
 
@@ -254,10 +259,12 @@ def _one_view(builder: Any, record: Record, life: Any) -> tuple:
 
 # -- detail pages -------------------------------------------------------------------------------------
 
-def render_details(renderer: Any, views: Sequence[Any], workers: int, min_items: int) -> None:
+def render_details(renderer: Any, views: Sequence[Any], workers: int, min_items: int,
+                   meanwhile: Callable[[], Any] | None = None) -> None:
     """The renderer's detail pages (Renderer.details hook) through the pool: each worker renders
     a chunk of detail pages (and copies their attachments) straight into the staging tree; the
-    parent appends the files in list order and takes the workers' new cache entries."""
+    parent runs meanwhile() (the pages that read no detail page), then appends the files in list
+    order and takes the workers' new cache entries."""
     pages: PageCache | None = renderer.pages
     written_type = type(renderer.written)
 
@@ -283,7 +290,8 @@ def render_details(renderer: Any, views: Sequence[Any], workers: int, min_items:
             pages.cache.take_delta()
 
     parent = os.getpid()
-    for files, delta, page_info in map_chunks(task, len(views), workers, min_items, init=forget_inherited):
+    for files, delta, page_info in map_chunks(task, len(views), workers, min_items, init=forget_inherited,
+                                              meanwhile=meanwhile):
         renderer.written.files.extend(files)
         if pages is not None and delta is not None:
             pages.cache.merge_delta(delta)

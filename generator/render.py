@@ -207,27 +207,32 @@ class Renderer:
             by_type[t].sort(key=lambda v: (v.date or date.min, v.rid), reverse=True)
         self.updated = _newest(views) or self.site.as_of
         self.copy_static()
-        for t in LISTING_ORDER:
-            self.render_type(t, by_type.get(t, []))
+
+        def independent() -> None:
+            """Every page that reads no detail page (all but the sitemap): with a pool, the
+            main process renders these while the workers render the detail pages."""
+            for t in LISTING_ORDER:
+                self.render_type(t, by_type.get(t, []))
+            self.render_home(by_type)
+            self.render_sections(by_type)
+            self.page("pre/agency.html", "agency.html",
+                      meta=self.meta("执法主体", "执法主体", COLUMN_TYPES["pre"]))
+            self.page("pre/remedies.html", "remedies.html",
+                      meta=self.meta("救济渠道与监督投诉", "救济渠道", COLUMN_TYPES["pre"]))
+            self.render_stats(by_type)
+            self.render_open_data(by_type)
+            self.page("search/index.html", "search.html", meta=self.meta("站内搜索", "站内搜索", "搜索"))
+            self.page("404.html", "404.html", meta=self.meta("页面不存在", "错误页", "其他"))
+            self.render_feed([v for v in views if not v.withdrawn])
+
         if self.details is not None:
-            self.details(self, views)
+            self.details(self, views, independent)
         else:
+            independent()
             for v in views:
                 self.render_detail(v)
                 for a in v.attachments:
                     self.write(a["url"], Path(a["src"]).read_bytes())
-        self.render_home(by_type)
-        self.render_sections(by_type)
-        self.page("pre/agency.html", "agency.html",
-                  meta=self.meta("执法主体", "执法主体", COLUMN_TYPES["pre"]))
-        self.page("pre/remedies.html", "remedies.html",
-                  meta=self.meta("救济渠道与监督投诉", "救济渠道", COLUMN_TYPES["pre"]))
-        self.render_stats(by_type)
-        self.render_open_data(by_type)
-        self.page("search/index.html", "search.html", meta=self.meta("站内搜索", "站内搜索", "搜索"))
-        self.page("404.html", "404.html", meta=self.meta("页面不存在", "错误页", "其他"))
-        public_pages = [v for v in views if not v.withdrawn]
-        self.render_feed(public_pages)
         self.render_sitemap(views)
         self.write("robots.txt", self._robots())
         return self.written.files

@@ -37,6 +37,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
+import pickle
 import re
 import time
 import unicodedata
@@ -651,10 +653,75 @@ def read_pages(out_dir: Path, files: Iterable[str]) -> list[PageDoc]:
     return docs
 
 
-def write_index(out_dir: Path, pages: Iterable[PageDoc]) -> dict[str, Any]:
+def _put(root: Path, name: str, data: bytes) -> tuple[bytes, int]:
+    (root / name).write_bytes(data)
+    return hashlib.sha256(data).digest(), len(data)
+
+
+def _write_files(root: Path, jobs: list[Any], processes: int) -> dict[str, tuple[bytes, int]]:
+    """Run job() -> (name, data) for every job and write the files; name -> (sha256, size).
+
+    With processes > 1 (and os.fork) a forked helper does every other job and reports back
+    through a pipe; whatever it did not report (it failed, or was killed) is done here."""
+    written: dict[str, tuple[bytes, int]] = {}
+    helper = None
+    if processes > 1 and hasattr(os, "fork") and len(jobs) > 1:
+        r, w = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(r)
+            os.close(w)
+            pid = -1
+        if pid == 0:  # the helper: the odd jobs, then its report, then out without cleanup
+            code = 1
+            try:
+                os.close(r)
+                report: dict[str, tuple[bytes, int]] = {}
+                for job in jobs[1::2]:
+                    name, data = job()
+                    report[name] = _put(root, name, data)
+                with os.fdopen(w, "wb") as out:
+                    pickle.dump(report, out)
+                code = 0
+            finally:
+                os._exit(code)
+        if pid > 0:
+            os.close(w)
+            helper = (pid, r)
+    theirs = jobs[1::2] if helper is not None else []
+    report: dict[str, tuple[bytes, int]] = {}
+    done = False
+    try:
+        for job in (jobs[0::2] if helper is not None else jobs):
+            name, data = job()
+            written[name] = _put(root, name, data)
+        done = True
+    finally:
+        if helper is not None:
+            pid, r = helper
+            with os.fdopen(r, "rb") as inp:  # closed unread on an error: a blocked helper stops
+                raw = inp.read() if done else b""
+            _, status = os.waitpid(pid, 0)
+            try:
+                report = pickle.loads(raw) if status == 0 and raw else {}
+            except Exception:  # noqa: BLE001 - a broken report: its share is redone below
+                report = {}
+    if len(report) == len(theirs):
+        written.update(report)
+    else:
+        for job in theirs:
+            name, data = job()
+            written[name] = _put(root, name, data)
+    return written
+
+
+def write_index(out_dir: Path, pages: Iterable[PageDoc], processes: int = 1) -> dict[str, Any]:
     """Write search/idx/ for the given page documents; returns figures for the build summary.
 
-    The files depend only on the set of documents, not on their order in pages."""
+    The files depend only on the set of documents, not on their order in pages. With
+    processes=2 a forked helper writes every other file (compressing and writing is most
+    of the time); the files are the same either way."""
     docs = _order(pages)
     root = out_dir / INDEX_DIR
     (root / "t").mkdir(parents=True, exist_ok=True)
@@ -672,22 +739,11 @@ def write_index(out_dir: Path, pages: Iterable[PageDoc]) -> dict[str, Any]:
         key = (t_ix.get(d.type, -1), d.year or 0, tuple(sorted(s_ix[s] for s in d.statuses)))
         facet.append(combos.setdefault(key, len(combos)))
 
-    written: dict[str, tuple[bytes, int]] = {}  # name -> (sha256, size); files go to disk at once
-
-    def put(name: str, data: bytes) -> None:
-        (root / name).write_bytes(data)
-        written[name] = (hashlib.sha256(data).digest(), len(data))
-
     # Posting lists, built in C: the number of each document is appended to its tokens' lists.
     postings: defaultdict[str, array] = defaultdict(partial(array, "I"))
     posting_list = postings.__getitem__
-    for start in range(0, len(docs), CHUNK):
-        chunk = []
-        for n, d in enumerate(docs[start : start + CHUNK], start):
-            deque(map(array.append, map(posting_list, d.token_list()), repeat(n)), maxlen=0)
-            chunk.append([d.url, d.title, d.type, d.date, " · ".join(d.statuses), d.text])
-        put(f"d/{start // CHUNK}.json.gz", _gz(chunk))
-
+    for n, d in enumerate(docs):
+        deque(map(array.append, map(posting_list, d.token_list()), repeat(n)), maxlen=0)
     total = sum(map(len, postings.values()))
     tokens = len(postings)
     buckets = _bucket_count(total)
@@ -695,12 +751,22 @@ def write_index(out_dir: Path, pages: Iterable[PageDoc]) -> dict[str, Any]:
     for tok, ids in postings.items():
         table[fnv1a(tok) & (buckets - 1)][tok] = ids
     postings.clear()
-    for b, part in enumerate(table):
+
+    def chunk_file(c: int) -> tuple[str, bytes]:
+        chunk = [[d.url, d.title, d.type, d.date, " · ".join(d.statuses), d.text]
+                 for d in docs[c * CHUNK : (c + 1) * CHUNK]]
+        return f"d/{c}.json.gz", _gz(chunk)
+
+    def bucket_file(b: int) -> tuple[str, bytes]:
         # delta-coded: the first number, then the difference to the one before
-        deltas = {tok: list(map(sub, ids, chain((0,), ids))) for tok, ids in part.items()}
-        put(f"t/{b:03x}.json.gz", _gz(deltas))  # empty buckets too: every lookup finds a file
-        part.clear()
-    put("f.json.gz", _gz({"combos": [[t, y or None, list(s)] for (t, y, s) in combos], "doc": facet}))
+        deltas = {tok: list(map(sub, ids, chain((0,), ids))) for tok, ids in table[b].items()}
+        return f"t/{b:03x}.json.gz", _gz(deltas)  # empty buckets too: every lookup finds a file
+
+    jobs = [partial(chunk_file, c) for c in range(-(-len(docs) // CHUNK))]
+    jobs += [partial(bucket_file, b) for b in range(buckets)]
+    written = _write_files(root, jobs, processes)  # name -> (sha256, size)
+    name, data = "f.json.gz", _gz({"combos": [[t, y or None, list(s)] for (t, y, s) in combos], "doc": facet})
+    written[name] = _put(root, name, data)
 
     version = hashlib.sha256()
     for name in sorted(written):
@@ -717,7 +783,8 @@ def write_index(out_dir: Path, pages: Iterable[PageDoc]) -> dict[str, Any]:
         "years": years,
         "statuses": statuses,
     }
-    put("manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+    data = (json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    written["manifest.json"] = _put(root, "manifest.json", data)
     return {
         "engine": "gongshi-bigram",
         "docs": len(docs),

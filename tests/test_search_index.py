@@ -242,13 +242,35 @@ def test_index_is_deterministic_for_the_same_pages(tmp_path: Path):
                        filters={"type": ["行政处罚"], "year": [str(2020 + i % 4)], "status": ["公示中"]},
                        meta={"date": f"202{i % 4}-01-0{1 + i % 9}"}) for i in range(40)]
     a, b = tmp_path / "a", tmp_path / "b"
-    si.write_index(a, docs)
-    si.write_index(b, list(reversed(docs)))  # input order does not matter
+    stats = si.write_index(a, docs)
+    assert si.write_index(b, list(reversed(docs))) == stats  # input order does not matter
+    assert si.write_index(tmp_path / "c", docs, processes=2) == stats  # a forked helper writes half
+    assert_same_tree(a, b)
+    assert_same_tree(a, tmp_path / "c")
+
+
+def assert_same_tree(a: Path, b: Path) -> None:
     files_a = sorted(p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file())
     files_b = sorted(p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file())
-    assert files_a == files_b
+    assert files_a == files_b and files_a
     for rel in files_a:
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+
+
+def test_index_files_are_complete_when_the_forked_helper_fails(tmp_path: Path):
+    import os
+    from functools import partial
+
+    parent = os.getpid()
+
+    def job(n: int) -> tuple[str, bytes]:
+        if os.getpid() != parent and n == 3:
+            raise RuntimeError("helper dies")
+        return f"{n}.txt", str(n).encode()
+
+    written = si._write_files(tmp_path, [partial(job, n) for n in range(6)], processes=2)
+    assert sorted(written) == [f"{n}.txt" for n in range(6)]
+    assert [(tmp_path / f"{n}.txt").read_bytes() for n in range(6)] == [str(n).encode() for n in range(6)]
 
 
 # -- end to end ------------------------------------------------------------------------------
