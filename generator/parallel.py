@@ -141,16 +141,26 @@ class RecordStage:
         keys: list[str | None] = []
         groups: list[tuple[int, int]] = []
         start = 0
+        # Plain strings instead of pathlib per file (10,000 files: ~0.3 s of the main process);
+        # the same values as loader.display_path / type_for(relative dir) / Path.stem.
+        parent = str(content_dir.parent) + os.sep
+        types: dict[str, str | None] = {}
         for i, source in enumerate(sources):
+            src = str(source)
             try:
-                data = source.read_bytes()
+                with open(src, "rb") as f:
+                    data = f.read()
             except OSError:
                 data = None  # read_record_file reports it
-            shown = loader.display_path(source, content_dir)
+            shown = src[len(parent):] if src.startswith(parent) else loader.display_path(source, content_dir)
             datas.append(data)
-            keys.append(None if data is None or cache is None else record_key(
-                hashlib.sha256(data).hexdigest(), shown, str(source), source.stem,
-                loader.type_for(source.parent.relative_to(content_dir).as_posix())))
+            if data is not None and cache is not None:
+                folder = src.rpartition(os.sep)[0]
+                if folder not in types:
+                    types[folder] = loader.type_for(source.parent.relative_to(content_dir).as_posix())
+                keys.append(record_key(hashlib.sha256(data).hexdigest(), shown, src, source.stem, types[folder]))
+            else:
+                keys.append(None)
             if zlib.crc32(shown.encode("utf-8")) % RECORD_GROUP == 0 or i + 1 - start >= 4 * RECORD_GROUP:
                 groups.append((start, i + 1))
                 start = i + 1
