@@ -118,9 +118,12 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # The theme does not change during a build: no stat() of every template per page.
+            auto_reload=False,
         )
         self.env.filters["date"] = lambda d: d.strftime("%Y-%m-%d") if d else ""
         self.written = Written()
+        self._folders: set[str] = set()  # folders of the output tree made by write()
         # Set by generator.build: a generator.cache.PageCache (reuse pages whose inputs
         # hash equal) and a callable rendering all detail pages (generator.parallel's pool).
         self.pages: Any = None
@@ -132,7 +135,10 @@ class Renderer:
         """A new file: never written in place, since a file of the staging tree may be a hard
         link to the published one (generator.cache.OutputReuse)."""
         path = self.out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        folder = rel.rpartition("/")[0]
+        if folder not in self._folders:  # one mkdir per folder, not per file
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
         data = text.encode("utf-8") if isinstance(text, str) else text
         try:
             f = open(path, "xb")
