@@ -246,9 +246,10 @@ def report(runs: list[Run]) -> None:
           f"{'output MB':>11}{'files':>8}{'exit':>6}   vs", flush=True)
     for r in runs:
         vs = ""
-        if r.label.startswith("gongshi full") and pel is not None:
-            mate = next((p for p in runs if p.label == r.label.replace("gongshi full", "pelican")), pel)
-            vs = f"{r.rate / mate.rate:.2f}x Pelican's records/s" + (f" ({mate.label})" if mate is not pel else "")
+        if r.label.startswith("gongshi full"):
+            if pel is not None:
+                mate = next((p for p in runs if p.label == r.label.replace("gongshi full", "pelican")), pel)
+                vs = f"{r.rate / mate.rate:.2f}x Pelican's records/s" + (f" ({mate.label})" if mate is not pel else "")
         elif r.label.startswith("gongshi"):
             vs = f"{100 * r.wall / full.wall:.0f}% of full build (cpu {100 * r.cpu / full.cpu:.0f}%)"
         print(f"   {r.label:<17}{r.rate:>10,.0f}{r.wall:>9.2f}{r.cpu:>8.2f}{r.maxrss_kb / 1024:>11.0f}"
