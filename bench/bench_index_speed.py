@@ -5,7 +5,8 @@
 Times read_pages (pages -> documents) and write_index (documents -> search/idx/, each run into
 a new directory under --tmp, default the system's temporary directory; OUTPUT_DIR is only read),
 best of N runs, wall and CPU seconds; write_index also on documents without tokens (as pickled by
-older builds). --impl times another version of the module instead, e.g. the committed one:
+older builds) and with processes=2 (a forked helper writes every other file). --impl times another
+version of the module instead, e.g. the committed one:
 
     git show HEAD:generator/search_index.py > /tmp/search_index_head.py
     .venv/bin/python bench/bench_index_speed.py /tmp/b10k/output --impl /tmp/search_index_head.py
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import inspect
 import shutil
 import sys
 import tempfile
@@ -70,6 +72,9 @@ def main() -> None:
     try:
         write = best(lambda run: si.write_index(tmp / f"a{run}", docs), args.repeat)
         write_bare = best(lambda run: si.write_index(tmp / f"b{run}", bare), args.repeat)
+        two = None
+        if "processes" in inspect.signature(si.write_index).parameters:
+            two = best(lambda run: si.write_index(tmp / f"c{run}", docs, processes=2), args.repeat)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     stats = write[2]
@@ -78,6 +83,8 @@ def main() -> None:
     print(f"read_pages   {read[0]:6.2f} s  (CPU {read[1]:.2f} s)")
     print(f"write_index  {write[0]:6.2f} s  (CPU {write[1]:.2f} s)")
     print(f"write_index  {write_bare[0]:6.2f} s  (CPU {write_bare[1]:.2f} s) documents without tokens")
+    if two is not None:
+        print(f"write_index  {two[0]:6.2f} s  (CPU {two[1]:.2f} s in this process) processes=2")
 
 
 if __name__ == "__main__":
