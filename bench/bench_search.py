@@ -320,8 +320,12 @@ def compare_pagefind(out: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     from generator import search_index as si
-    from pagefind.service import get_executable
     from tests.test_search_browser import query_set
+
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        raise SystemExit("--compare-pagefind needs Pagefind: .venv/bin/pip install -e '.[test,bench]'") from None
 
     print("\nPagefind 1.5.2 on the same pages (first size):")
     pf = str(get_executable())
