@@ -88,13 +88,9 @@ class PublicValues:
     """Public values prepared once and shared by the Redactors of many records
     (an agency's name, address and phones, its officers, law titles): a
     Redactor given `shared=` skips re-deriving them per record, and the lookup
-    of which of them occur in a text is grouped by first character and
-    remembered for short texts (field values repeat across records)."""
+    of which of them occur in a text is grouped by their first character."""
 
-    __slots__ = ("cores", "keys", "_core_set", "_by_first", "_memo")
-
-    _MEMO_TEXT = 200  # texts up to this many squashed characters are remembered
-    _MEMO_SIZE = 100_000
+    __slots__ = ("cores", "keys", "_core_set", "_by_first")
 
     def __init__(self, values: Iterable[str]) -> None:
         pub = [str(v) for v in values if v is not None]
@@ -105,21 +101,14 @@ class PublicValues:
         for c in self.cores:
             by_first.setdefault(c[0], []).append(c)
         self._by_first = {ch: tuple(cs) for ch, cs in by_first.items()}
-        self._memo: dict[str, tuple[str, ...]] = {}
 
     def __contains__(self, core: str) -> bool:
         return core in self._core_set
 
-    def present(self, kept: str) -> tuple[str, ...]:
+    def present(self, kept: str) -> list[str]:
         """The cores occurring in squashed text `kept` (in no particular order)."""
-        hit = self._memo.get(kept)
-        if hit is not None:
-            return hit
         by_first = self._by_first
-        found = tuple(c for ch in by_first.keys() & set(kept) for c in by_first[ch] if c in kept)
-        if len(kept) <= self._MEMO_TEXT and len(self._memo) < self._MEMO_SIZE:
-            self._memo[kept] = found
-        return found
+        return [c for ch in by_first.keys() & set(kept) for c in by_first[ch] if c in kept]
 
 
 class Redactor:

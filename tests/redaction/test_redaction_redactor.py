@@ -192,7 +192,7 @@ SHARED_TEXTS = [
     "投诉电话：0994-3235169，办公地址：阜康市博峰街74号，执法人员马宏斌（31050224019）。",
     "现场负责人张伟未佩戴安全帽；负责人马宏斌在场。联系人都炳锋13709904269。",
     "王强五金店负责人王强，住址阜康市天池街12号3单元。",
-    "马宏斌",  # a short text seen twice: the remembered lookup must give the same answer
+    "马宏斌",  # the same text twice: the shared object keeps no state between texts
     "马宏斌",
 ]
 
