@@ -264,6 +264,9 @@ def report(runs: list[Run]) -> None:
         hits = ", ".join(f"{k} {h:,}/{h + m:,}" for k, (h, m) in cache.items()) if cache else "off"
         print(f"   {r.label}: prepare {sec.get('prepare', 0):.2f} s, render+index {sec.get('render_and_index', 0):.2f} s, "
               f"publish {sec.get('publish', 0):.2f} s; workers {r.stats.get('workers')}; cache hits {hits}", flush=True)
+        stages = r.stats.get("stages") or {}
+        if stages:
+            print("      stages (wall s): " + ", ".join(f"{k} {v:.2f}" for k, v in stages.items()), flush=True)
         if idx:
             print(f"      search index: {idx.get('docs', 0):,} pages, {idx.get('postings', 0):,} postings, "
                   f"{idx.get('files', 0):,} files, {idx.get('bytes', 0) / 1e6:.1f} MB, "

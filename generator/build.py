@@ -11,12 +11,17 @@ from .render import Renderer, SiteView
 
 def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
                 settings: Mapping[str, Any], cache: Any = None, workers: int = 1,
-                min_items: int = 200, published: Path | None = None) -> tuple[list[str], dict[str, Any]]:
+                min_items: int = 200, published: Path | None = None,
+                timings: dict[str, float] | None = None) -> tuple[list[str], dict[str, Any]]:
     """Write every page of the prepared site into out_dir; returns (files, index stats).
 
     cache (generator.cache.BuildCache) reuses pages and the search index whose inputs
     hash equal, linking unchanged pages from `published` (the current output/, which out_dir
-    will replace); workers > 1 renders detail pages in a process pool (generator.parallel)."""
+    will replace); workers > 1 renders detail pages in a process pool (generator.parallel).
+    timings, when given, receives the wall seconds of pages / index / cache."""
+    from .pipeline import StageClock
+
+    clock = StageClock(timings)
     site = SiteView(prepared.site, prepared.as_of, base_url=str(prepared.site.get("base_url", "")))
     renderer = Renderer(theme_dir, out_dir, site, page_size=prepared.policy.page_size)
     try:
@@ -40,6 +45,7 @@ def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
         if renderer.pages is not None:
             renderer.pages.discard_background()
         raise
+    clock.lap("pages")
     index_stats: dict[str, Any] = {}
     if want_index:
         if renderer.pages is not None:
@@ -47,8 +53,10 @@ def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
                                                       workers, min_items)
         else:
             index_stats = build_citizen_index(out_dir, renderer.written.files)
+    clock.lap("index")
     if cache is not None:
         if renderer.pages.reuse is not None:
             renderer.pages.reuse.remember(renderer.pages.pages)
         cache.flush()
+    clock.lap("cache")
     return files, index_stats

@@ -42,6 +42,7 @@ class BuildState:
         self.workers = 1
         self.min_items = 200
         self.seconds: dict[str, float] = {}  # stage -> wall seconds (GONGSHI_STATS_FILE, bench/)
+        self.stages: dict[str, float] = {}  # the same, finer: load, validate, lifecycle, views, pages ...
 
 
 def _as_of(settings: dict[str, Any]) -> date:
@@ -82,7 +83,8 @@ class GongshiGenerator(Generator):
         # GONGSHI_PROGRESS: optional callable(done, total) set by `gongshi build` (progress bar)
         state.prepared = prepare(Path(self.path), state.as_of, policy,
                                  progress=self.settings.get("GONGSHI_PROGRESS"),
-                                 cache=state.cache, workers=state.workers, min_items=state.min_items)
+                                 cache=state.cache, workers=state.workers, min_items=state.min_items,
+                                 timings=state.stages)
         state.seconds["prepare"] = time.perf_counter() - started
 
     def generate_output(self, writer: Any) -> None:
@@ -94,7 +96,7 @@ class GongshiGenerator(Generator):
         state.files, state.index_stats = render_site(
             state.prepared, Path(self.output_path), _theme_dir(self.settings), self.settings,
             cache=state.cache, workers=state.workers, min_items=state.min_items,
-            published=state.publisher.output,
+            published=state.publisher.output, timings=state.stages,
         )
         state.seconds["render_and_index"] = time.perf_counter() - started
         if state.cache is not None:
@@ -116,7 +118,8 @@ def on_finalized(pelican: Any) -> None:
     stats_file = os.environ.get("GONGSHI_STATS_FILE")  # figures for bench/run.py
     if stats_file:
         Path(stats_file).write_text(json.dumps({
-            "seconds": state.seconds, "index": state.index_stats, "workers": state.workers,
+            "seconds": state.seconds, "stages": state.stages, "index": state.index_stats,
+            "workers": state.workers,
             "cache": state.cache.summary() if state.cache is not None else None,
         }, ensure_ascii=False, default=str), encoding="utf-8")
 

@@ -6,6 +6,7 @@ the file it concerns, and that record alone is quarantined.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -68,6 +69,20 @@ class Prepared:
         return self.calendar.warnings()
 
 
+class StageClock:
+    """Wall seconds per stage into a dict (or nothing): lap(name) ends the stage `name`."""
+
+    def __init__(self, into: dict[str, float] | None):
+        self.into = into
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.into is not None:
+            self.into[name] = self.into.get(name, 0.0) + now - self.last
+        self.last = now
+
+
 def _quarantine(problems: list[Problem]) -> Lifecycle:
     first = next((p for p in problems if p.severity == "error"), None)
     reason = f"有错误，未发布：{first.field}: {first.message}" if first else "有错误，未发布"
@@ -90,14 +105,17 @@ def load_site(content_dir: Path) -> tuple[dict[str, Any], list[Problem]]:
 
 def prepare(content_dir: Path, as_of: date, policy: Policy, views: bool = True,
             progress: Callable[[int, int], None] | None = None,
-            cache: Any = None, workers: int = 1, min_items: int = 200) -> Prepared:
+            cache: Any = None, workers: int = 1, min_items: int = 200,
+            timings: dict[str, float] | None = None) -> Prepared:
     """progress(done, total), when given, is called after each record is validated and
     after each is redacted (total = 2 x records): the CLI draws a progress bar with it.
 
     cache (generator.cache.BuildCache) and workers > 1 make the per-record stages reuse
-    earlier results and use a process pool (generator.parallel); the result is the same."""
+    earlier results and use a process pool (generator.parallel); the result is the same.
+    timings, when given, receives the wall seconds of each stage (GONGSHI_STATS_FILE)."""
     from .parallel import RecordStage
 
+    clock = StageClock(timings)
     content_dir = Path(content_dir)
     cal = WorkCalendar(policy.extra_holidays, policy.extra_workdays)
     site, site_problems = load_site(content_dir)
@@ -107,6 +125,7 @@ def prepare(content_dir: Path, as_of: date, policy: Policy, views: bool = True,
         rows, table_problems = load_table(table, content_dir)
         raws.extend(rows)
         stray.extend(table_problems)
+    clock.lap("load")
     entries: list[Entry] = []
     records: list[Record] = []
     dups = duplicate_problems(raws)
@@ -123,6 +142,7 @@ def prepare(content_dir: Path, as_of: date, policy: Policy, views: bool = True,
         else:
             records.append(record)
             entries.append(Entry(raw.path, raw.rid, raw.type, record, Lifecycle(State.DRAFT), problems))
+    clock.lap("validate")
     unique = records
     ctx = SiteContext(
         site=site,
@@ -139,6 +159,7 @@ def prepare(content_dir: Path, as_of: date, policy: Policy, views: bool = True,
         except Exception as exc:  # a lifecycle bug must not stop the rest of the site
             e.problems.append(Problem(e.path, 1, "-", f"无法计算公示状态（程序错误：{exc!r}），记录暂不发布。"))
             e.life = _quarantine(e.problems)
+    clock.lap("lifecycle")
     todo = [e for e in entries if views and e.record is not None and e.life.on_site]
     built = stage.build_views(builder, [(e.record, e.life) for e in todo])  # in order, lazily
     todo_ids = {id(e) for e in todo}
@@ -153,4 +174,5 @@ def prepare(content_dir: Path, as_of: date, policy: Policy, views: bool = True,
             else:
                 e.view, e.counts = result[1], result[2]
     entries.sort(key=lambda e: (e.path, e.rid))
+    clock.lap("views")
     return Prepared(content_dir, as_of, policy, site, site_problems, entries, stray, cal)

@@ -348,3 +348,12 @@ def test_jinja_never_sees_the_placeholder_object_as_undefined():
     env = jinja2.Environment(undefined=jinja2.ChainableUndefined, autoescape=True)
     out = env.from_string("{{ d.strftime('%Y-%m-%d') }} {{ d }}").render(d=AsOfToken())
     assert re.fullmatch("\ue000[0-9a-f]{16}:[0-9a-f]+\ue001 \ue000[0-9a-f]{16}:[0-9a-f]+\ue001", out)
+
+
+def test_stats_file_reports_the_stage_split(tmp_path: Path):
+    """bench/run.py prints where a build's time goes from GONGSHI_STATS_FILE."""
+    stats = build(make_site(tmp_path / "s"), A)
+    stages = stats["stages"]
+    assert list(stages) == ["load", "validate", "lifecycle", "views", "pages", "index", "cache"]
+    assert all(v >= 0 for v in stages.values())
+    assert sum(stages.values()) <= stats["seconds"]["prepare"] + stats["seconds"]["render_and_index"] + 0.01
