@@ -16,12 +16,13 @@ a site.yaml into a temp dir, then times, each in its own subprocess:
                     and settings) on the same records written as plain Markdown articles
 
 then --pairs - 1 more cold gongshi builds and Pelican runs side by side (alternating
-which goes first), and prints records/second, wall and CPU time, peak memory (the kernel's ru_maxrss
-of the largest process, from wait4() of that one child, and the peak PSS of the
-whole process tree sampled from /proc every 0.1 s or less often: gongshi forks workers), output
-size and the gongshi/Pelican ratio of each pair (the target uses their median); then the stage split and the search index
-figures reported by the build itself (GONGSHI_STATS_FILE), and the redaction
-throughput of bench/bench_redaction.py.
+which goes first), and prints records/second, wall and CPU time, peak memory (the
+kernel's ru_maxrss of the largest process, from wait4() of that one child, and the
+peak PSS of the whole process tree sampled from /proc every 0.1 s or less often:
+gongshi forks workers), output size and the gongshi/Pelican ratio of each pair (the
+target uses their median); then the stage split and the search index figures
+reported by the build itself (GONGSHI_STATS_FILE), and the redaction throughput of
+bench/bench_redaction.py.
 
 The gongshi builds run from a snapshot of generator/, redaction/, theme/ and
 pelicanconf.py copied into the temp dir (--live: the working tree), so that an
@@ -247,8 +248,8 @@ def report(runs: list[Run]) -> None:
     for r in runs:
         vs = ""
         if r.label.startswith("gongshi full"):
-            if pel is not None:
-                mate = next((p for p in runs if p.label == r.label.replace("gongshi full", "pelican")), pel)
+            mate = pelican_mate(runs, r)
+            if mate is not None:
                 vs = f"{r.rate / mate.rate:.2f}x Pelican's records/s" + (f" ({mate.label})" if mate is not pel else "")
         elif r.label.startswith("gongshi"):
             vs = f"{100 * r.wall / full.wall:.0f}% of full build (cpu {100 * r.cpu / full.cpu:.0f}%)"
@@ -279,16 +280,16 @@ def report(runs: list[Run]) -> None:
         print(f"   gongshi says: {line}", flush=True)
 
 
+def pelican_mate(runs: list[Run], full: Run) -> Run | None:
+    """The Pelican run paired with a cold gongshi build ("gongshi full #2" -> "pelican #2")."""
+    label = full.label.replace("gongshi full", "pelican")
+    return next((r for r in runs if r.label == label and r.rate), None)
+
+
 def pair_ratios(runs: list[Run]) -> list[float]:
     """gongshi full / Pelican records/s of each side-by-side pair, in run order."""
-    by = {r.label: r for r in runs}
-    out = []
-    for r in runs:
-        if r.label.startswith("gongshi full"):
-            mate = by.get(r.label.replace("gongshi full", "pelican"))
-            if mate is not None and mate.rate:
-                out.append(r.rate / mate.rate)
-    return out
+    return [r.rate / mate.rate for r in runs if r.label.startswith("gongshi full")
+            and (mate := pelican_mate(runs, r)) is not None]
 
 
 def targets(all_runs: dict[int, list[Run]]) -> None:

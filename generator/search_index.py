@@ -677,12 +677,12 @@ def _write_files(root: Path, jobs: list[Any], processes: int) -> dict[str, tuple
             code = 1
             try:
                 os.close(r)
-                report: dict[str, tuple[bytes, int]] = {}
+                done_here = {}
                 for job in jobs[1::2]:
                     name, data = job()
-                    report[name] = _put(root, name, data)
+                    done_here[name] = _put(root, name, data)
                 with os.fdopen(w, "wb") as out:
-                    pickle.dump(report, out)
+                    pickle.dump(done_here, out)
                 code = 0
             finally:
                 os._exit(code)
