@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -14,6 +15,8 @@ def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
                 min_items: int = 200, published: Path | None = None,
                 timings: dict[str, float] | None = None) -> tuple[list[str], dict[str, Any]]:
     """Write every page of the prepared site into out_dir; returns (files, index stats).
+    files: every file of the site (relative paths), the search index's included; anything else
+    in out_dir is left from an earlier build (generator.publish.Publisher.commit deletes it).
 
     cache (generator.cache.BuildCache) reuses pages and the search index whose inputs
     hash equal, linking unchanged pages from `published` (the current output/, which out_dir
@@ -53,6 +56,7 @@ def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
                                                       workers, min_items)
         else:
             index_stats = build_citizen_index(out_dir, renderer.written.files)
+        files = files + _index_files(out_dir)
     clock.lap("index")
     if cache is not None:
         if renderer.pages.reuse is not None:
@@ -60,3 +64,14 @@ def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
         cache.flush()
     clock.lap("cache")
     return files, index_stats
+
+
+def _index_files(out_dir: Path) -> list[str]:
+    """The files of the search index (written into a folder emptied first, so all of this build)."""
+    from .search_index import INDEX_DIR
+
+    out = []
+    for folder, _dirs, names in os.walk(out_dir / INDEX_DIR):
+        rel = Path(folder).relative_to(out_dir).as_posix()
+        out.extend(f"{rel}/{name}" for name in names)
+    return sorted(out)

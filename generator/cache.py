@@ -752,8 +752,9 @@ class PageCache:
         tmp.mkdir(parents=True)
         return tmp
 
-    @staticmethod
-    def _move_in(tmp: Path, out_dir: Path, rels: list[str]) -> None:
+    def _move_in(self, tmp: Path, out_dir: Path, rels: list[str]) -> None:
+        """Move the index files written in tmp into out_dir, whose index folder they replace."""
+        shutil.rmtree(out_dir / self._index_dir(), ignore_errors=True)
         for rel in rels:
             target = out_dir / rel
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -886,6 +887,12 @@ class OutputReuse:
             st = os.stat(src, follow_symlinks=False)
             if (st.st_ino, st.st_size, st.st_mtime_ns) != got[1:4]:
                 return None
+            try:  # the staging tree is the spare (generator.publish): it may hold the file already
+                if os.stat(dst, follow_symlinks=False).st_ino == st.st_ino:
+                    return got
+                os.unlink(dst)
+            except FileNotFoundError:
+                pass
             folder = os.path.dirname(dst)
             if folder not in self._dirs:
                 os.makedirs(folder, exist_ok=True)

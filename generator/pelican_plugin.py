@@ -112,7 +112,7 @@ def on_finalized(pelican: Any) -> None:
     if state is None or state.prepared is None:
         return
     started = time.perf_counter()
-    state.publisher.commit()
+    state.publisher.commit(state.files)
     state.published = True
     state.seconds["publish"] = time.perf_counter() - started
     stats_file = os.environ.get("GONGSHI_STATS_FILE")  # figures for bench/run.py

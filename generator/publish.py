@@ -1,11 +1,23 @@
-"""Publish stage: build into a staging directory, then swap it into output/ atomically.
+"""Publish stage: build into a spare tree beside output/, then swap it in atomically.
 
 The swap uses renameat2(RENAME_EXCHANGE) on Linux, so at every instant
 output/ is either the complete old tree or the complete new tree. Where that
 call is unavailable, two renames are used and an interrupted swap is repaired
-by the next build. A failed or killed build leaves only a staging directory,
-which the next build deletes; nothing from an earlier build is ever carried
-into the new tree, so expired pages vanish with the swap.
+by the next build.
+
+The spare (``output.spare``) is the tree the next build writes into. After a
+swap it holds the old tree, which is at once brought level with the new one:
+every file of output/ is hard-linked into it and everything else is deleted.
+So the next build starts from a copy of the published site instead of an
+empty directory: a page whose inputs did not change is already in place
+(generator.cache.OutputReuse checks it is the very file output/ has), every
+other file is replaced, never written in place (the files are shared with
+output/), and before the swap every file the build did not produce is
+deleted (commit(produced)). That makes the cost of a build that changes little
+proportional to what changed, not to the size of the site, and no file of an
+earlier build survives unless this build produced it. A failed or killed build
+leaves output/ untouched and only the spare dirty; the next build repairs it
+the same way.
 """
 
 from __future__ import annotations
@@ -17,8 +29,10 @@ import fcntl
 import os
 import shutil
 from pathlib import Path
+from typing import Iterable
 
-STAGING_MARK = ".staging-"
+STAGING_MARK = ".staging-"  # builds before the spare tree; deleted when found
+SPARE_MARK = ".spare"
 OLD_MARK = ".old-"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -55,7 +69,7 @@ class Publisher:
     def __init__(self, output: Path):
         self.output = Path(output).absolute()
         self.parent = self.output.parent
-        self.staging = self.parent / f"{self.output.name}{STAGING_MARK}{os.getpid()}"
+        self.staging = self.parent / f"{self.output.name}{SPARE_MARK}"
         self._lock_fd: int | None = None
 
     def begin(self) -> Path:
@@ -66,7 +80,9 @@ class Publisher:
         except BlockingIOError:
             raise PublishError(f"另一个生成任务正在写入 {self.output}，请稍后再试。") from None
         self._cleanup_leftovers()
-        self.staging.mkdir()
+        if self.staging.is_symlink() or (self.staging.exists() and not self.staging.is_dir()):
+            self.staging.unlink()
+        self.staging.mkdir(exist_ok=True)
         return self.staging
 
     def _cleanup_leftovers(self) -> None:
@@ -79,13 +95,21 @@ class Publisher:
         ):
             shutil.rmtree(p, ignore_errors=True)
 
-    def commit(self) -> None:
-        """Make the staging tree the new output, atomically."""
+    def commit(self, produced: Iterable[str] | None = None) -> None:
+        """Make the staging tree the new output, atomically.
+
+        produced: every file (relative path) this build wrote or kept; any other file of the
+        staging tree is left from an earlier build and is deleted first. None: the staging tree
+        holds nothing else (callers that wrote into an empty directory)."""
+        new = _prune(self.staging, None if produced is None else set(produced))
         os.sync()  # the new tree is on disk before it becomes visible
         if not self.output.exists():
             os.rename(self.staging, self.output)
         elif _exchange(self.staging, self.output):
-            shutil.rmtree(self.staging, ignore_errors=True)
+            try:
+                _level(self.staging, self.output, new)
+            except OSError:  # a spare left behind is repaired by the next build
+                pass
         else:
             old = self.parent / f"{self.output.name}{OLD_MARK}{os.getpid()}"
             os.rename(self.output, old)
@@ -94,7 +118,7 @@ class Publisher:
         self._unlock()
 
     def abort(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        """Give up: output/ is untouched; the half-written spare is repaired by the next build."""
         self._unlock()
 
     def _unlock(self) -> None:
@@ -102,3 +126,72 @@ class Publisher:
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
             os.close(self._lock_fd)
             self._lock_fd = None
+
+
+def _scan(root: Path) -> tuple[dict[str, int], list[str]]:
+    """Every file (and symlink) under root as relative path -> inode, read from the directories
+    alone (no stat per file), and every folder, parents before children ("" is root)."""
+    files: dict[str, int] = {}
+    folders: list[str] = []
+    todo = [("", os.fspath(root))]
+    while todo:
+        rel, path = todo.pop()
+        folders.append(rel)
+        prefix = rel + "/" if rel else ""
+        with os.scandir(path) as entries:
+            for e in entries:
+                if e.is_dir(follow_symlinks=False):
+                    todo.append((prefix + e.name, e.path))
+                else:
+                    files[prefix + e.name] = e.inode()
+    return files, folders
+
+
+def _parents(rels: Iterable[str]) -> set[str]:
+    out = {""}
+    for rel in rels:
+        while "/" in rel:
+            rel = rel.rpartition("/")[0]
+            if rel in out:
+                break
+            out.add(rel)
+    return out
+
+
+def _remove_folders(root: Path, folders: list[str], keep: set[str]) -> None:
+    for rel in sorted((f for f in folders if f not in keep), key=lambda f: f.count("/"), reverse=True):
+        try:
+            os.rmdir(os.path.join(root, rel))
+        except OSError:
+            shutil.rmtree(os.path.join(root, rel), ignore_errors=True)
+
+
+def _prune(root: Path, produced: set[str] | None) -> dict[str, int]:
+    """Delete from root every file and folder not in produced; the files left (rel -> inode)."""
+    files, folders = _scan(root)
+    if produced is None:
+        return files
+    for rel in [r for r in files if r not in produced]:
+        os.unlink(os.path.join(root, rel))
+        del files[rel]
+    _remove_folders(root, folders, _parents(files))
+    return files
+
+
+def _level(spare: Path, output: Path, new: dict[str, int]) -> None:
+    """Make spare (the tree just swapped out) the same as output (whose files are `new`):
+    hard-link every file it lacks or has in another version, delete every file output has not."""
+    old, folders = _scan(spare)
+    for rel, ino in old.items():
+        if new.get(rel) != ino:
+            os.unlink(os.path.join(spare, rel))
+    made: set[str] = set()
+    for rel, ino in new.items():
+        if old.get(rel) == ino:
+            continue
+        folder = rel.rpartition("/")[0]
+        if folder and folder not in made:
+            os.makedirs(os.path.join(spare, folder), exist_ok=True)
+            made.add(folder)
+        os.link(os.path.join(output, rel), os.path.join(spare, rel), follow_symlinks=False)
+    _remove_folders(spare, folders, _parents(new))

@@ -40,6 +40,7 @@ import json
 import os
 import pickle
 import re
+import shutil
 import time
 import unicodedata
 from array import array
@@ -654,7 +655,14 @@ def read_pages(out_dir: Path, files: Iterable[str]) -> list[PageDoc]:
 
 
 def _put(root: Path, name: str, data: bytes) -> tuple[bytes, int]:
-    (root / name).write_bytes(data)
+    path = root / name
+    try:  # a new file, never one written in place (it could be shared with the published tree)
+        f = open(path, "xb")
+    except FileExistsError:  # e.g. redoing the share of a helper that failed half-way
+        path.unlink()
+        f = open(path, "xb")
+    with f:
+        f.write(data)
     return hashlib.sha256(data).digest(), len(data)
 
 
@@ -724,6 +732,9 @@ def write_index(out_dir: Path, pages: Iterable[PageDoc], processes: int = 1) -> 
     of the time); the files are the same either way."""
     docs = _order(pages)
     root = out_dir / INDEX_DIR
+    # Files of an earlier index may be there (the spare tree, generator.publish), shared with
+    # the published site: they are removed, never overwritten.
+    shutil.rmtree(root, ignore_errors=True)
     (root / "t").mkdir(parents=True, exist_ok=True)
     (root / "d").mkdir(parents=True, exist_ok=True)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
 import re
 import sqlite3
 from datetime import date
@@ -357,3 +358,64 @@ def test_stats_file_reports_the_stage_split(tmp_path: Path):
     assert list(stages) == ["load", "validate", "lifecycle", "views", "pages", "index", "cache"]
     assert all(v >= 0 for v in stages.values())
     assert sum(stages.values()) <= stats["seconds"]["prepare"] + stats["seconds"]["render_and_index"] + 0.01
+
+
+# -- the spare tree (generator.publish) ------------------------------------------------------
+
+def _inodes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_ino for p in root.rglob("*") if p.is_file()}
+
+
+def test_the_spare_tree_mirrors_output_and_keeps_no_expired_page(tmp_path: Path):
+    site = make_site(tmp_path / "s")
+    spare = site.root / "output.spare"
+    build(site, A)
+    build(site, A)  # the first swap: the spare is the old tree, brought level with output/
+    assert _inodes(spare) == _inodes(site.output)  # the same files (hard links), nothing more
+    build(site, B)  # the 2025 penalty expired
+    assert not (site.output / "post/penalties/2025-030.html").exists()
+    assert _inodes(spare) == _inodes(site.output)
+    assert not (spare / "post/penalties/2025-030.html").exists()
+    assert "2025-030" not in "".join(_inodes(spare))
+    assert_same_tree(cold(site, B), site.output)
+
+
+@pytest.mark.parametrize("cache", ["1", "0"])
+def test_whatever_is_left_in_the_spare_never_reaches_output(tmp_path: Path, cache: str):
+    """A killed build can leave anything in the spare: stray files, stale folders, a half-written
+    page. The next build publishes only what it produced, byte for byte a cold build."""
+    site = make_site(tmp_path / "s")
+    spare = site.root / "output.spare"
+    build(site, A, GONGSHI_CACHE=cache)
+    build(site, A, GONGSHI_CACHE=cache)
+    (spare / "post/penalties/planted.html").write_text("张三 110101199003077777", encoding="utf-8")
+    (spare / "stale/deep").mkdir(parents=True)
+    (spare / "stale/deep/x.html").write_text("旧页面", encoding="utf-8")
+    (spare / "search/idx/t/zzz.json.gz").write_bytes(b"old index file")
+    page = spare / "post/inspections/i-031.html"
+    page.unlink()  # replaced, as a killed build's own half-written page would be
+    page.write_text("<html>半截", encoding="utf-8")
+    (spare / "index.html").unlink()  # and a page missing altogether
+    build(site, A, GONGSHI_CACHE=cache)
+    assert_same_tree(cold(site, A), site.output)
+    assert not (site.output / "stale").exists()
+    assert _inodes(spare) == _inodes(site.output)
+
+
+@pytest.mark.parametrize("cache", ["1", "0"])
+def test_a_build_never_writes_into_a_published_file(tmp_path: Path, cache: str):
+    """The spare shares its files with output/: every file a build writes must be a new one.
+    A second link to each published file shows whether its bytes ever changed."""
+    site = make_site(tmp_path / "s")
+    build(site, A, GONGSHI_CACHE=cache)
+    build(site, A, GONGSHI_CACHE=cache)
+    before = tree(site.output)
+    keep = site.root / "kept"
+    for rel in before:
+        (keep / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.link(site.output / rel, keep / rel)
+    site.write("post/inspections/i-032.yaml",
+               (site.content / "post/inspections/i-031.yaml").read_text(encoding="utf-8").replace("031", "032"))
+    build(site, B, GONGSHI_CACHE=cache)  # pages, listings and the index all change
+    assert tree(keep) == before
+    assert tree(site.output) != before
