@@ -81,31 +81,51 @@ def _call(bounds: tuple[int, int]) -> Any:
 
 def map_chunks(task: Callable[[int, int], Any], n: int, workers: int, min_items: int,
                init: Callable[[], Any] | None = None,
-               meanwhile: Callable[[], Any] | None = None) -> Iterator[Any]:
+               meanwhile: Callable[[], Any] | None = None,
+               on_results: Callable[[], Any] | None = None) -> Iterator[Any]:
     """task(start, stop) over [0, n) in chunks, results in order; in a fork pool when worth it.
 
     init() runs once in each worker before its first chunk; meanwhile(), when given, runs in
     this process once the workers have their chunks (before the first task without a pool).
+    If meanwhile() returns an iterator it is run step by step, and once the workers are done
+    their results are handed out (and on_results() called, after the caller took the last
+    one) before the remaining steps: what waits for the results need not wait for meanwhile.
     """
     global _TASK, _INIT
     pool_ok = n > 0 and workers > 1 and n >= min_items and "fork" in multiprocessing.get_all_start_methods()
     size = max(8, min(500, -(-n // (max(workers, 1) * 8))))
     bounds = [(i, min(n, i + size)) for i in range(0, n, size)]
     if not pool_ok:
-        if meanwhile is not None:
-            meanwhile()
+        for _ in _steps(meanwhile):
+            pass
         for b in bounds:
             yield task(*b)
+        if on_results is not None:
+            on_results()
         return
     _TASK, _INIT = task, init
     try:
         with multiprocessing.get_context("fork").Pool(workers, initializer=_init) as pool:
-            results = pool.imap(_call, bounds, chunksize=1)
-            if meanwhile is not None:
-                meanwhile()
-            yield from results
+            results = pool.map_async(_call, bounds, chunksize=1)
+            steps = _steps(meanwhile)
+            for _ in steps:
+                if results.ready():
+                    break
+            yield from results.get()
+            if on_results is not None:
+                on_results()
+            for _ in steps:
+                pass
     finally:
         _TASK = _INIT = None
+
+
+def _steps(meanwhile: Callable[[], Any] | None) -> Iterator[Any]:
+    """meanwhile() run: its steps if it returns an iterator (not started yet), else nothing left."""
+    if meanwhile is None:
+        return iter(())
+    out = meanwhile()
+    return out if isinstance(out, Iterator) else iter(())
 
 
 # -- load + validate, redact ----------------------------------------------------------------------
@@ -299,18 +319,21 @@ def render_details(renderer: Any, views: Sequence[Any], workers: int, min_items:
         if pages is not None:
             pages.cache.take_delta()
 
+    def details_done() -> None:
+        if pages is not None and workers > 1 and len(views) >= min_items:
+            # The detail pages are the ones the search index reads: build it alongside the rest
+            # (the pages meanwhile() has not rendered yet included).
+            pages.start_index(renderer.out, list(renderer.written.files))
+
     parent = os.getpid()
     for files, delta, page_info in map_chunks(task, len(views), workers, min_items, init=forget_inherited,
-                                              meanwhile=meanwhile):
+                                              meanwhile=meanwhile, on_results=details_done):
         renderer.written.files.extend(files)
         if pages is not None and delta is not None:
             pages.cache.merge_delta(delta)
             pages.pages.update(page_info[0])
             pages.docs.update(page_info[1])
             pages.formats |= page_info[2]
-    if pages is not None and workers > 1 and len(views) >= min_items:
-        # The detail pages are the ones the search index reads: build it alongside the rest.
-        pages.start_index(renderer.out, list(renderer.written.files))
 
 
 def _render_detail(renderer: Any, v: Any) -> None:

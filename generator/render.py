@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
@@ -214,19 +214,23 @@ class Renderer:
         self.updated = _newest(views) or self.site.as_of
         self.copy_static()
 
-        def independent() -> None:
-            """Every page that reads no detail page (all but the sitemap): with a pool, the
-            main process renders these while the workers render the detail pages."""
+        def independent() -> Iterator[None]:
+            """Every page that reads no detail page (all but the sitemap), step by step: with a
+            pool, the main process renders these while the workers render the detail pages."""
             for t in LISTING_ORDER:
                 self.render_type(t, by_type.get(t, []))
+                yield
             self.render_home(by_type)
             self.render_sections(by_type)
             self.page("pre/agency.html", "agency.html",
                       meta=self.meta("执法主体", "执法主体", COLUMN_TYPES["pre"]))
             self.page("pre/remedies.html", "remedies.html",
                       meta=self.meta("救济渠道与监督投诉", "救济渠道", COLUMN_TYPES["pre"]))
+            yield
             self.render_stats(by_type)
+            yield
             self.render_open_data(by_type)
+            yield
             self.page("search/index.html", "search.html", meta=self.meta("站内搜索", "站内搜索", "搜索"))
             self.page("404.html", "404.html", meta=self.meta("页面不存在", "错误页", "其他"))
             self.render_feed([v for v in views if not v.withdrawn])
@@ -234,7 +238,8 @@ class Renderer:
         if self.details is not None:
             self.details(self, views, independent)
         else:
-            independent()
+            for _ in independent():
+                pass
             for v in views:
                 self.render_detail(v)
                 for a in v.attachments:

@@ -173,3 +173,29 @@ def test_workers_setting(monkeypatch: pytest.MonkeyPatch):
     assert workers_setting({}) == 1
     monkeypatch.delenv("GONGSHI_PARALLEL_MIN_ITEMS", raising=False)
     assert min_items_setting({}) == parallel.DEFAULT_MIN_ITEMS
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_results_are_handed_out_as_soon_as_the_workers_are_done(workers: int):
+    """A step-by-step meanwhile() does not hold back the results: with a pool, what waits for
+    them (on_results: the search index) starts before the remaining steps; without, all steps
+    run first. Either way every step runs once and the results come in order."""
+    log: list[str] = []
+
+    def meanwhile():
+        for i in range(3):
+            log.append(f"step{i}")
+            if i == 0 and workers > 1:
+                import time
+
+                time.sleep(1.0)  # the workers finish their two short chunks meanwhile
+            yield
+
+    out = []
+    for chunk in map_chunks(_square, 16, workers, 1, meanwhile=meanwhile, on_results=lambda: log.append("done")):
+        out.extend(chunk)
+    assert [v for v, _ in out] == [i * i for i in range(16)]
+    if workers > 1:
+        assert log == ["step0", "done", "step1", "step2"]
+    else:
+        assert log == ["step0", "step1", "step2", "done"]
