@@ -10,7 +10,9 @@ a site.yaml into a temp dir, then times, each in its own subprocess:
   gongshi full      `python -m generator build` (the real CLI): cold, empty cache,
                     no output/ yet; redaction, search index and atomic publish included
   gongshi nightly   the same command again with the as-of date one day later and
-                    no content change (the daily timer): warm cache
+                    no content change (the daily timer): warm cache; the first build
+                    after a full one, so its spare tree (generator/publish.py) is new
+  gongshi nightly #2  the next night (as-of +2 days): the daily timer's steady state
   gongshi same day  again with the same as-of date (a staff re-run, nothing changed)
   pelican           stock Pelican 4 (`pelican content -s pelicanconf.py`, default theme
                     and settings) on the same records written as plain Markdown articles
@@ -206,7 +208,8 @@ def bench_n(n: int, work: Path, args: argparse.Namespace) -> list[Run]:
 
     gongshi("gongshi full", AS_OF)
     gongshi("gongshi nightly", AS_OF + timedelta(days=1))
-    gongshi("gongshi same day", AS_OF + timedelta(days=1))
+    gongshi("gongshi nightly #2", AS_OF + timedelta(days=2))
+    gongshi("gongshi same day", AS_OF + timedelta(days=2))
     if n <= args.pelican_max:
         pelican = str(Path(sys.executable).with_name("pelican"))
 
@@ -243,7 +246,7 @@ def bench_n(n: int, work: Path, args: argparse.Namespace) -> list[Run]:
 def report(runs: list[Run]) -> None:
     pel = next((r for r in runs if r.label == "pelican"), None)
     full = next(r for r in runs if r.label == "gongshi full")
-    print(f"   {'build':<17}{'records/s':>10}{'wall s':>9}{'cpu s':>8}{'maxrss MB':>11}{'tree PSS MB':>13}"
+    print(f"   {'build':<19}{'records/s':>10}{'wall s':>9}{'cpu s':>8}{'maxrss MB':>11}{'tree PSS MB':>13}"
           f"{'output MB':>11}{'files':>8}{'exit':>6}   vs", flush=True)
     for r in runs:
         vs = ""
@@ -253,7 +256,7 @@ def report(runs: list[Run]) -> None:
                 vs = f"{r.rate / mate.rate:.2f}x Pelican's records/s" + (f" ({mate.label})" if mate is not pel else "")
         elif r.label.startswith("gongshi"):
             vs = f"{100 * r.wall / full.wall:.0f}% of full build (cpu {100 * r.cpu / full.cpu:.0f}%)"
-        print(f"   {r.label:<17}{r.rate:>10,.0f}{r.wall:>9.2f}{r.cpu:>8.2f}{r.maxrss_kb / 1024:>11.0f}"
+        print(f"   {r.label:<19}{r.rate:>10,.0f}{r.wall:>9.2f}{r.cpu:>8.2f}{r.maxrss_kb / 1024:>11.0f}"
               f"{r.peak_tree_pss_kb / 1024:>13.0f}{r.out_bytes / 1e6:>11.1f}{r.out_files:>8,}{r.code:>6}   {vs}",
               flush=True)
     for r in runs:
@@ -296,7 +299,7 @@ def targets(all_runs: dict[int, list[Run]]) -> None:
     print("\n== targets (reported, not asserted)")
     for n, runs in sorted(all_runs.items()):
         by = {r.label: r for r in runs}
-        full, night, pel = by.get("gongshi full"), by.get("gongshi nightly"), by.get("pelican")
+        full, pel = by.get("gongshi full"), by.get("pelican")
         if full and pel:
             ratios = pair_ratios(runs)
             ratio = statistics.median(ratios)
@@ -305,10 +308,12 @@ def targets(all_runs: dict[int, list[Run]]) -> None:
             print(f"   N={n:,}: full build ≥ 2x stock Pelican's records/s: {ratio:.2f}x "
                   f"({each}first pair {full.rate:,.0f} vs {pel.rate:,.0f} records/s) "
                   f"-> {'met' if ratio >= 2 else 'NOT met'}")
-        if full and night:
-            pct = 100 * night.wall / full.wall
-            print(f"   N={n:,}: no-change nightly rebuild < 10% of a full build: {pct:.0f}% "
-                  f"({night.wall:.2f} s vs {full.wall:.2f} s) -> {'met' if pct < 10 else 'NOT met'}")
+        for label, what in (("gongshi nightly", "first"), ("gongshi nightly #2", "second")):
+            night = by.get(label)
+            if full and night:
+                pct = 100 * night.wall / full.wall
+                print(f"   N={n:,}: no-change nightly rebuild ({what} night) < 10% of a full build: {pct:.0f}% "
+                      f"({night.wall:.2f} s vs {full.wall:.2f} s) -> {'met' if pct < 10 else 'NOT met'}")
         if full and n >= 10_000:
             peak = max(r.peak_tree_pss_kb for r in runs if r.label.startswith("gongshi")) / 1024
             rss = max(r.maxrss_kb for r in runs if r.label.startswith("gongshi")) / 1024

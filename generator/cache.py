@@ -859,7 +859,11 @@ class PageCache:
 
 
 class OutputReuse:
-    """Links unchanged files of the last published tree into the staging tree.
+    """Keeps or links unchanged files of the last published tree in the staging tree.
+
+    The staging tree is the spare (generator.publish), normally a tree of hard links to
+    output/ itself: a page already there as the very file output/ has (same inode) is kept
+    as it is; otherwise the published file is linked in.
 
     After a build the manifest (kept in the cache, per output directory) records for
     every page the key it was rendered under and the file's inode, size and mtime. The
