@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -68,10 +67,8 @@ def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
 
 def _index_files(out_dir: Path) -> list[str]:
     """The files of the search index (written into a folder emptied first, so all of this build)."""
+    from .publish import scan_tree
     from .search_index import INDEX_DIR
 
-    out = []
-    for folder, _dirs, names in os.walk(out_dir / INDEX_DIR):
-        rel = Path(folder).relative_to(out_dir).as_posix()
-        out.extend(f"{rel}/{name}" for name in names)
-    return sorted(out)
+    root = out_dir / INDEX_DIR
+    return sorted(f"{INDEX_DIR}/{rel}" for rel in scan_tree(root)[0]) if root.is_dir() else []

@@ -733,12 +733,15 @@ class PageCache:
             parsed = time.perf_counter()
             stats = write_index(into, docs, processes=processes)
             self.cache.put("index", key, dumps(stats))
-        for rel in _tree_state(into):
+        from .publish import scan_tree
+
+        rels = sorted(scan_tree(into)[0])
+        for rel in rels:
             self.pages[rel] = ("", False, digest(key, rel))
         stats["seconds_read"] = round(parsed - started, 3)
         stats["seconds"] = round(time.perf_counter() - started, 3)
         stats["docs_extracted"] = len(todo)
-        return stats, sorted(_tree_state(into))
+        return stats, rels
 
     @staticmethod
     def _index_dir() -> str:
@@ -934,13 +937,3 @@ class OutputReuse:
                 continue
             manifest[rel] = (key, st.st_ino, st.st_size, st.st_mtime_ns, page_digest, marked)
         self.cache.save_manifest(self.output, manifest)
-
-
-def _tree_state(root: Path) -> dict[str, tuple[int, int]]:
-    out = {}
-    for folder, _dirs, names in os.walk(root):
-        for name in names:
-            p = os.path.join(folder, name)
-            st = os.stat(p)
-            out[os.path.relpath(p, root).replace(os.sep, "/")] = (st.st_size, st.st_mtime_ns)
-    return out

@@ -128,7 +128,7 @@ class Publisher:
             self._lock_fd = None
 
 
-def _scan(root: Path) -> tuple[dict[str, int], list[str]]:
+def scan_tree(root: Path) -> tuple[dict[str, int], list[str]]:
     """Every file (and symlink) under root as relative path -> inode, read from the directories
     alone (no stat per file), and every folder, parents before children ("" is root)."""
     files: dict[str, int] = {}
@@ -168,7 +168,7 @@ def _remove_folders(root: Path, folders: list[str], keep: set[str]) -> None:
 
 def _prune(root: Path, produced: set[str] | None) -> dict[str, int]:
     """Delete from root every file and folder not in produced; the files left (rel -> inode)."""
-    files, folders = _scan(root)
+    files, folders = scan_tree(root)
     if produced is None:
         return files
     for rel in [r for r in files if r not in produced]:
@@ -181,7 +181,7 @@ def _prune(root: Path, produced: set[str] | None) -> dict[str, int]:
 def _level(spare: Path, output: Path, new: dict[str, int]) -> None:
     """Make spare (the tree just swapped out) the same as output (whose files are `new`):
     hard-link every file it lacks or has in another version, delete every file output has not."""
-    old, folders = _scan(spare)
+    old, folders = scan_tree(spare)
     for rel, ino in old.items():
         if new.get(rel) != ino:
             os.unlink(os.path.join(spare, rel))

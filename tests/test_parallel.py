@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import date
 from pathlib import Path
 
@@ -186,8 +187,6 @@ def test_results_are_handed_out_as_soon_as_the_workers_are_done(workers: int):
         for i in range(3):
             log.append(f"step{i}")
             if i == 0 and workers > 1:
-                import time
-
                 time.sleep(1.0)  # the workers finish their two short chunks meanwhile
             yield
 
