@@ -55,7 +55,6 @@ import logging
 import os
 import pickle
 import re
-import shutil
 import sqlite3
 import sys
 import time
@@ -691,9 +690,10 @@ class PageCache:
                 pages.append((rel, known[0]))
         return pages
 
-    def _write_index(self, out_dir: Path, pages: list[tuple[str, str]], into: Path,
+    def _write_index(self, out_dir: Path, pages: list[tuple[str, str]],
                      workers: int, min_items: int, processes: int = 1) -> tuple[dict[str, Any], list[str]]:
-        """Write the index of these pages into the empty dir `into`; (stats, files written there).
+        """Write the index of these pages into out_dir's index folder, whose earlier files it
+        overwrites or deletes (search_index._put); (stats, files of the index).
 
         workers: pool size for pages whose documents are not known yet; processes: for the
         index files themselves (search_index.write_index)."""
@@ -719,23 +719,30 @@ class PageCache:
             blobs[i] = next(fresh)
             self._store_doc(keys[i], blobs[i])
         # The documents decide the index: its key hashes their pickles (no need to pickle them again).
-        key = digest("index", code_version(), *(hashlib.sha256(b).digest() for b in blobs if b is not None))
+        sums = [hashlib.sha256(b).digest() for b in blobs if b is not None]
+        key = digest("index", code_version(), *sums)
         parsed = time.perf_counter()
         stats_blob = self.cache.get("index", key)
         linked = None
+        root = out_dir / self._index_dir()
         if stats_blob is not None and self.reuse is not None:
-            linked = self.reuse.link_tree(self._index_dir() + "/", lambda rel: digest(key, rel), into)
+            linked = self.reuse.link_tree(self._index_dir() + "/", lambda rel: digest(key, rel), out_dir)
         if linked is not None:  # the last build's index files, unchanged
+            from .search_index import _keep_only
+
+            _keep_only(root, [rel[len(self._index_dir()) + 1 :] for rel in linked])
             stats = dict(pickle.loads(stats_blob))
             stats["reused"] = True
         else:
-            docs = [d for d in (pickle.loads(b) for b in blobs if b is not None) if d is not None]
+            docs = [(s, d) for s, d in zip(sums, (pickle.loads(b) for b in blobs if b is not None)) if d is not None]
+            vocab = self._numbered(docs)
             parsed = time.perf_counter()
-            stats = write_index(into, docs, processes=processes)
+            stats = write_index(out_dir, [d for _, d in docs], processes=processes, vocab=vocab)
+            self._keep_numbers(docs, vocab)
             self.cache.put("index", key, dumps(stats))
         from .publish import scan_tree
 
-        rels = sorted(scan_tree(into)[0])
+        rels = sorted(f"{self._index_dir()}/{rel}" for rel in scan_tree(root)[0])
         for rel in rels:
             self.pages[rel] = ("", False, digest(key, rel))
         stats["seconds_read"] = round(parsed - started, 3)
@@ -743,33 +750,51 @@ class PageCache:
         stats["docs_extracted"] = len(todo)
         return stats, rels
 
+    # The vocabulary of the last index (search_index.Vocabulary) and each document's tokens as its
+    # numbers: a rebuild skips splitting and looking up every token of every unchanged document.
+    def _numbered(self, docs: list[tuple[bytes, Any]]) -> Any:
+        """The kept vocabulary (or a new one), each document given its kept numbers (or None)."""
+        from .search_index import Vocabulary
+
+        vkey = digest("vocab", code_version())
+        blob = self.cache.get_many("index", [vkey], count=False).get(vkey)
+        try:
+            vocab = Vocabulary.from_state(pickle.loads(blob)) if blob is not None else None
+        except Exception:  # noqa: BLE001 - an unreadable vocabulary: start a new one
+            vocab = None
+        if vocab is None:
+            return Vocabulary()
+        import numpy as np
+
+        keys = [digest("tids", vocab.uid, s) for s, _ in docs]
+        found = self.cache.get_many("index", keys, count=False)
+        for k, (_, d) in zip(keys, docs):
+            got = found.get(k)
+            d.tids = np.frombuffer(got, dtype=np.uint32) if got is not None else None
+        return vocab
+
+    def _keep_numbers(self, docs: list[tuple[bytes, Any]], vocab: Any) -> None:
+        """Store the numbers write_index gave documents that had none, and a grown vocabulary."""
+        for s, d in docs:
+            key = digest("tids", vocab.uid, s)
+            if key not in self.cache.used["index"]:
+                self.cache.put("index", key, d.tids.tobytes())
+        if vocab.grown:
+            self.cache.put("index", digest("vocab", code_version()), dumps(vocab.state()))
+
     @staticmethod
     def _index_dir() -> str:
         from .search_index import INDEX_DIR
 
         return INDEX_DIR
 
-    def _temp_dir(self, out_dir: Path, label: str) -> Path:
-        tmp = out_dir / f".gongshi-index-{label}-{os.getpid()}"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        return tmp
-
-    def _move_in(self, tmp: Path, out_dir: Path, rels: list[str]) -> None:
-        """Move the index files written in tmp into out_dir, whose index folder they replace."""
-        shutil.rmtree(out_dir / self._index_dir(), ignore_errors=True)
-        for rel in rels:
-            target = out_dir / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp / rel, target)
-        shutil.rmtree(tmp, ignore_errors=True)
-
     def start_index(self, out_dir: Path, files: list[str]) -> None:
         """Build the index in a forked child while the main process renders the other pages.
 
         Called once the detail pages are written (generator.parallel.render_details); the
-        child writes into a private directory, search_index() checks that the pages the
-        index reads are still exactly those, and moves the files in (or does it again)."""
+        child writes the index folder of the staging tree (which nothing else writes),
+        search_index() checks that the pages the index reads are still exactly those (or
+        does it again)."""
         if not self.background_index or self._search_functions() is None or self._background is not None:
             return
         import multiprocessing
@@ -778,13 +803,12 @@ class PageCache:
             pages = self._index_pages(out_dir, files)
         except Exception:  # search_index() will do it in the foreground
             return
-        tmp = self._temp_dir(out_dir, "bg")
         recv, send = multiprocessing.get_context("fork").Pipe(duplex=False)
 
         def child() -> None:
             self.cache.take_delta()  # inherited pending entries belong to the parent
             try:
-                stats, rels = self._write_index(out_dir, pages, tmp, 1, 1, processes=2)
+                stats, rels = self._write_index(out_dir, pages, 1, 1, processes=2)
                 send.send(("ok", stats, rels, self.cache.take_delta(), {r: self.pages[r] for r in rels}))
             except BaseException as exc:  # noqa: BLE001 - reported to the parent, which redoes it
                 send.send(("error", repr(exc)))
@@ -792,19 +816,18 @@ class PageCache:
         proc = multiprocessing.get_context("fork").Process(target=child, daemon=True)
         proc.start()
         send.close()
-        self._background = (proc, recv, pages, tmp)
+        self._background = (proc, recv, pages)
 
     def discard_background(self) -> None:
         if self._background is not None:
-            proc, recv, _pages, tmp = self._background
+            proc, recv, _pages = self._background
             self._background = None
-            proc.terminate()
+            proc.terminate()  # a half-written index folder: this build fails, the next one redoes it
             proc.join()
             recv.close()
-            shutil.rmtree(tmp, ignore_errors=True)
 
     def _finish_background(self, out_dir: Path, files: list[str]) -> dict[str, Any] | None:
-        proc, recv, pages, tmp = self._background
+        proc, recv, pages = self._background
         self._background = None
         try:
             result = recv.recv()
@@ -815,12 +838,10 @@ class PageCache:
             _, stats, rels, delta, entries = result
             self.cache.merge_delta(delta)
             self.pages.update(entries)
-            self._move_in(tmp, out_dir, rels)
             stats["background"] = True
             return stats
         if result[0] != "ok":
             log.warning("后台生成搜索索引失败，改为直接生成：%s", result[1])
-        shutil.rmtree(tmp, ignore_errors=True)
         return None
 
     def search_index(self, out_dir: Path, files: list[str], build: Callable[[Path, list[str]], dict[str, Any]],
@@ -832,15 +853,12 @@ class PageCache:
                 return stats
         if self._search_functions() is None:
             return build(out_dir, files)
-        tmp = self._temp_dir(out_dir, "fg")
         try:
-            stats, rels = self._write_index(out_dir, self._index_pages(out_dir, files), tmp, workers, min_items,
-                                            processes=workers)
+            stats, _rels = self._write_index(out_dir, self._index_pages(out_dir, files), workers, min_items,
+                                             processes=workers)
         except Exception as exc:  # the search module changed shape: its own entry point decides
             log.warning("搜索索引缓存不可用，直接生成：%r", exc)
-            shutil.rmtree(tmp, ignore_errors=True)
             return build(out_dir, files)
-        self._move_in(tmp, out_dir, rels)
         return stats
 
     def _mentions_as_of(self, blobs: Iterable[bytes]) -> bool:

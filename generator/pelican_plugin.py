@@ -59,7 +59,11 @@ def _theme_dir(settings: dict[str, Any]) -> Path:
 
 
 def on_initialized(pelican: Any) -> None:
-    publisher = Publisher(Path(pelican.output_path))
+    from .search_index import INDEX_DIR
+
+    # The search index is rewritten by every build that changes a document: each tree keeps its
+    # own copy, overwritten in place next time (generator.search_index._put).
+    publisher = Publisher(Path(pelican.output_path), private=(INDEX_DIR + "/",))
     staging = publisher.begin()
     pelican._gongshi = BuildState(publisher, _as_of(pelican.settings))
     pelican.output_path = str(staging)

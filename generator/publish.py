@@ -64,10 +64,16 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 class Publisher:
-    """Owns the staging directory of one build of `output`."""
+    """Owns the staging directory of one build of `output`.
 
-    def __init__(self, output: Path):
+    private: folders (relative, ending in "/") whose files each tree keeps as its own copies
+    instead of links to the other tree's: files rewritten on every build (the search index),
+    which the next build can then overwrite in place (its writer checks st_nlink) instead of
+    creating them anew. The spare's copies are one build older than output/'s until then."""
+
+    def __init__(self, output: Path, private: tuple[str, ...] = ()):
         self.output = Path(output).absolute()
+        self.private = tuple(private)
         self.parent = self.output.parent
         self.staging = self.parent / f"{self.output.name}{SPARE_MARK}"
         self._lock_fd: int | None = None
@@ -107,7 +113,7 @@ class Publisher:
             os.rename(self.staging, self.output)
         elif _exchange(self.staging, self.output):
             try:
-                _level(self.staging, self.output, new)
+                _level(self.staging, self.output, new, self.private)
             except OSError:  # a spare left behind is repaired by the next build
                 pass
         else:
@@ -178,16 +184,17 @@ def _prune(root: Path, produced: set[str] | None) -> dict[str, int]:
     return files
 
 
-def _level(spare: Path, output: Path, new: dict[str, int]) -> None:
+def _level(spare: Path, output: Path, new: dict[str, int], private: tuple[str, ...] = ()) -> None:
     """Make spare (the tree just swapped out) the same as output (whose files are `new`):
-    hard-link every file it lacks or has in another version, delete every file output has not."""
+    hard-link every file it lacks or has in another version, delete every file output has not.
+    A file under a `private` folder that both trees have stays the spare's own (older) copy."""
     old, folders = scan_tree(spare)
     for rel, ino in old.items():
-        if new.get(rel) != ino:
+        if new.get(rel) != ino and not (rel in new and rel.startswith(private)):
             os.unlink(os.path.join(spare, rel))
     made: set[str] = set()
     for rel, ino in new.items():
-        if old.get(rel) == ino:
+        if old.get(rel) == ino or (rel in old and rel.startswith(private)):
             continue
         folder = rel.rpartition("/")[0]
         if folder and folder not in made:

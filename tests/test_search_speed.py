@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import pickle
 import random
 from pathlib import Path
@@ -188,6 +189,61 @@ def test_index_files_hold_the_delta_coded_posting_lists(tmp_path: Path):
     assert stats["tokens"] == len(expected) and stats["postings"] == sum(map(len, expected.values()))
 
 
+def _many_docs(n: int, seed: int) -> list[si.PageDoc]:
+    """n documents over a small alphabet: tokens shared by a few or by almost all of them, so
+    the delta-coded lists hold numbers of one to four digits and there are several buckets."""
+    rnd = random.Random(seed)
+    alphabet = "安全生产监督管理局行政处罚决定书检查许可证号年月日" + "0123456789"
+    docs = []
+    for i in range(n):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 120)))
+        docs.append(si.PageDoc(f"p/{i}.html", title=f"第{i}号", text=text,
+                               meta={"date": f"20{rnd.randrange(20, 27)}-0{rnd.randrange(1, 10)}-1{rnd.randrange(10)}"}))
+    return docs
+
+
+def _reference_buckets(docs: list[si.PageDoc], buckets: int) -> list[bytes]:
+    """The bucket files' JSON as the first implementation built it: a dict of lists per bucket."""
+    table: list[dict[str, list[int]]] = [{} for _ in range(buckets)]
+    for n, d in enumerate(si._order(docs)):
+        for tok in dict.fromkeys(d.token_list()):
+            table[si.fnv1a(tok) & (buckets - 1)].setdefault(tok, []).append(n)
+    out = []
+    for part in table:
+        deltas = {tok: [ids[0]] + [b - a for a, b in zip(ids, ids[1:])] for tok, ids in part.items()}
+        out.append(json.dumps(deltas, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8"))
+    return out
+
+
+def test_bucket_files_match_the_plain_dict_of_lists_at_scale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(si, "TARGET_POSTINGS_PER_BUCKET", 500)  # several buckets from a few thousand pages
+    docs = _many_docs(2500, 7)
+    stats = si.write_index(tmp_path, docs)
+    assert stats["buckets"] > 8
+    root = tmp_path / si.INDEX_DIR
+    got = [gzip.decompress((root / f"t/{b:03x}.json.gz").read_bytes()) for b in range(stats["buckets"])]
+    ref = _reference_buckets(docs, stats["buckets"])
+    assert max(max(map(abs, v)) for raw in got for v in json.loads(raw).values()) >= 1000
+    assert got == ref
+
+
+def test_a_kept_vocabulary_writes_the_same_index(tmp_path: Path):
+    """generator.cache keeps the vocabulary and each document's token numbers between builds:
+    numbers from an older, larger vocabulary give exactly the files of a fresh one."""
+    old = _many_docs(400, 1)
+    vocab = si.Vocabulary()
+    vocab.number(old + [si.PageDoc("x.html", text="词表里 另有 别的 词 #12345")])
+    kept = si.Vocabulary.from_state(pickle.loads(pickle.dumps(vocab.state())))
+    docs = old[:300] + _many_docs(450, 2)[300:]  # 300 documents known, 150 new ones
+    for d in docs[:300]:
+        d.tids = pickle.loads(pickle.dumps(d.tids))
+    si.write_index(tmp_path / "kept", docs, vocab=kept)
+    assert kept.grown and kept.uid == vocab.uid
+    fresh = [si.PageDoc(d.url, d.title, d.text, d.filters, d.meta) for d in docs]
+    si.write_index(tmp_path / "fresh", fresh)
+    assert _tree(tmp_path / "kept") == _tree(tmp_path / "fresh")
+
+
 # -- determinism ------------------------------------------------------------------------------
 
 def test_index_bytes_do_not_depend_on_the_order_of_the_documents(tmp_path: Path):
@@ -202,3 +258,39 @@ def test_index_bytes_do_not_depend_on_the_order_of_the_documents(tmp_path: Path)
         rnd.shuffle(shuffled)
         si.write_index(tmp_path / f"s{k}", iter(shuffled) if k % 2 else tuple(shuffled))
         assert _tree(tmp_path / f"s{k}") == ref
+
+
+def test_index_files_are_overwritten_only_when_no_other_name_shares_them(tmp_path: Path):
+    """search_index._put: a file of the spare tree's own index is rewritten in place (and cut to
+    the new length); a file that is also published under another name is replaced, its bytes kept."""
+    own, shared, published = tmp_path / "own", tmp_path / "shared", tmp_path / "published"
+    own.write_bytes(b"x" * 100)
+    published.write_bytes(b"published bytes")
+    os.link(published, shared)
+    ino = own.stat().st_ino
+    si._put(tmp_path, "own", b"new")
+    assert own.read_bytes() == b"new" and own.stat().st_ino == ino
+    si._put(tmp_path, "shared", b"new")
+    assert shared.read_bytes() == b"new" and published.read_bytes() == b"published bytes"
+    assert shared.stat().st_ino != published.stat().st_ino
+    si._put(tmp_path, "fresh", b"new")
+    assert (tmp_path / "fresh").read_bytes() == b"new"
+
+
+def test_whatever_else_is_in_the_index_folder_is_deleted(tmp_path: Path):
+    docs = [si.PageDoc(f"p/{i}.html", title=f"标题{i}", text=f"正文 第{i}号 安全生产", meta={"date": f"2026-01-{i + 1:02d}"})
+            for i in range(25)]
+    si.write_index(tmp_path / "ref", docs)
+    root = tmp_path / "spare" / si.INDEX_DIR
+    (root / "t").mkdir(parents=True)
+    (root / "t/fff.json.gz").write_bytes(b"stale bucket")
+    (root / "d/99").mkdir(parents=True)
+    (root / "d/9.json.gz").write_bytes(b"stale chunk")
+    (root / "old.json").write_bytes(b"{}")
+    si.write_index(tmp_path / "spare", docs)
+    ref = sorted(p.relative_to(tmp_path / "ref").as_posix() for p in (tmp_path / "ref").rglob("*"))
+    got = sorted(p.relative_to(tmp_path / "spare").as_posix() for p in (tmp_path / "spare").rglob("*"))
+    assert got == ref
+    for rel in ref:
+        if (tmp_path / "ref" / rel).is_file():
+            assert (tmp_path / "spare" / rel).read_bytes() == (tmp_path / "ref" / rel).read_bytes()
