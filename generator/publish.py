@@ -7,7 +7,10 @@ by the next build.
 
 The spare (``output.spare``) is the tree the next build writes into. After a
 swap it holds the old tree, which is at once brought level with the new one:
-every file of output/ is hard-linked into it and everything else is deleted.
+every file of output/ is hard-linked into it and everything else is deleted,
+except that files under a private folder (the search index, rewritten by most
+builds) stay the spare's own copies, one build older, for the next build to
+overwrite in place.
 So the next build starts from a copy of the published site instead of an
 empty directory: a page whose inputs did not change is already in place
 (generator.cache.OutputReuse checks it is the very file output/ has), every
