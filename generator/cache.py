@@ -508,6 +508,16 @@ def _index_marker() -> str | None:
     return getattr(search_index, "BODY_ATTR", None)
 
 
+@dataclasses.dataclass
+class _Prefetched:
+    """What the index child loaded before the detail pages were done (PageCache._prefetch)."""
+
+    by_rel: dict[str, tuple[str, bytes]] = dataclasses.field(default_factory=dict)  # rel -> (digest, blob)
+    sums: dict[int, bytes] = dataclasses.field(default_factory=dict)  # id(blob) -> sha256 of the blob
+    docs: dict[bytes, Any] = dataclasses.field(default_factory=dict)  # sha256 -> unpickled, numbered doc
+    vocab: Any = None
+
+
 class PageCache:
     """Renderer.page() through the cache (generator.render.Renderer.pages).
 
@@ -690,16 +700,22 @@ class PageCache:
                 pages.append((rel, known[0]))
         return pages
 
-    def _write_index(self, out_dir: Path, pages: list[tuple[str, str]],
-                     workers: int, min_items: int, processes: int = 1) -> tuple[dict[str, Any], list[str]]:
+    def _write_index(self, out_dir: Path, pages: list[tuple[str, str]], workers: int, min_items: int,
+                     processes: int = 1, early: "_Prefetched | None" = None) -> tuple[dict[str, Any], list[str]]:
         """Write the index of these pages into out_dir's index folder, whose earlier files it
         overwrites or deletes (search_index._put); (stats, files of the index).
 
         workers: pool size for pages whose documents are not known yet; processes: for the
-        index files themselves (search_index.write_index)."""
+        index files themselves (search_index.write_index); early: what prefetch_index loaded."""
         read_pages, write_index = self._search_functions() or (None, None)
         started = time.perf_counter()
         blobs: list[bytes | None] = [self.docs.get(rel) for rel, _ in pages]
+        if early is not None:  # the last build's document of a page whose digest is the same
+            for i, (rel, page_digest) in enumerate(pages):
+                got = early.by_rel.get(rel)
+                if blobs[i] is None and got is not None and got[0] == page_digest:
+                    blobs[i] = got[1]
+                    self.cache.hits["index"] += 1
         ask = [i for i, b in enumerate(blobs) if b is None]
         keys = {i: self._doc_keys(*pages[i]) for i in ask}
         for i, blob in zip(ask, self.cache.get_either("index", [keys[i] for i in ask])):
@@ -719,7 +735,8 @@ class PageCache:
             blobs[i] = next(fresh)
             self._store_doc(keys[i], blobs[i])
         # The documents decide the index: its key hashes their pickles (no need to pickle them again).
-        sums = [hashlib.sha256(b).digest() for b in blobs if b is not None]
+        sums = [early.sums.get(id(b)) or hashlib.sha256(b).digest() if early is not None
+                else hashlib.sha256(b).digest() for b in blobs if b is not None]
         key = digest("index", code_version(), *sums)
         parsed = time.perf_counter()
         stats_blob = self.cache.get("index", key)
@@ -734,8 +751,10 @@ class PageCache:
             stats = dict(pickle.loads(stats_blob))
             stats["reused"] = True
         else:
-            docs = [(s, d) for s, d in zip(sums, (pickle.loads(b) for b in blobs if b is not None)) if d is not None]
-            vocab = self._numbered(docs)
+            ready = early.docs if early is not None else {}
+            found = [(s, ready.get(s) or pickle.loads(b)) for s, b in zip(sums, (b for b in blobs if b is not None))]
+            docs = [(s, d) for s, d in found if d is not None]
+            vocab = self._numbered(docs, early.vocab if early is not None else None)
             parsed = time.perf_counter()
             stats = write_index(out_dir, [d for _, d in docs], processes=processes, vocab=vocab)
             self._keep_numbers(docs, vocab)
@@ -752,18 +771,22 @@ class PageCache:
 
     # The vocabulary of the last index (search_index.Vocabulary) and each document's tokens as its
     # numbers: a rebuild skips splitting and looking up every token of every unchanged document.
-    def _numbered(self, docs: list[tuple[bytes, Any]]) -> Any:
-        """The kept vocabulary (or a new one), each document given its kept numbers (or None)."""
+    def _numbered(self, docs: list[tuple[bytes, Any]], vocab: Any = None) -> Any:
+        """The kept vocabulary (or a new one), each document given its kept numbers (or None).
+        vocab: the kept vocabulary, already loaded: only documents without numbers are looked up."""
         from .search_index import Vocabulary
 
-        vkey = digest("vocab", code_version())
-        blob = self.cache.get_many("index", [vkey], count=False).get(vkey)
-        try:
-            vocab = Vocabulary.from_state(pickle.loads(blob)) if blob is not None else None
-        except Exception:  # noqa: BLE001 - an unreadable vocabulary: start a new one
-            vocab = None
         if vocab is None:
-            return Vocabulary()
+            vkey = digest("vocab", code_version())
+            blob = self.cache.get_many("index", [vkey], count=False).get(vkey)
+            try:
+                vocab = Vocabulary.from_state(pickle.loads(blob)) if blob is not None else None
+            except Exception:  # noqa: BLE001 - an unreadable vocabulary: start a new one
+                vocab = None
+            if vocab is None:
+                return Vocabulary()
+        else:
+            docs = [(s, d) for s, d in docs if getattr(d, "tids", None) is None]
         import numpy as np
 
         keys = [digest("tids", vocab.uid, s) for s, _ in docs]
@@ -772,6 +795,29 @@ class PageCache:
             got = found.get(k)
             d.tids = np.frombuffer(got, dtype=np.uint32) if got is not None else None
         return vocab
+
+    def _prefetch(self) -> "_Prefetched":
+        """The documents of the last build's index pages (most of them unchanged), unpickled and
+        numbered, and the vocabulary: loaded by the index child while the detail pages render."""
+        early = _Prefetched()
+        last = [(rel, entry[4]) for rel, entry in (self.reuse.previous.items() if self.reuse is not None else ())
+                if entry[5]]
+        keys = [self._doc_keys(rel, page_digest) for rel, page_digest in last]
+        found = self.cache.get_many("index", [k for pair in keys for k in pair], count=False)
+        docs = []
+        for (rel, page_digest), (plain, dated) in zip(last, keys):
+            blob = found.get(plain) or found.get(dated)
+            if blob is None:
+                continue
+            early.by_rel[rel] = (page_digest, blob)
+            s = hashlib.sha256(blob).digest()
+            early.sums[id(blob)] = s
+            doc = pickle.loads(blob)
+            if doc is not None:
+                early.docs[s] = doc
+                docs.append((s, doc))
+        early.vocab = self._numbered(docs)
+        return early
 
     def _keep_numbers(self, docs: list[tuple[bytes, Any]], vocab: Any) -> None:
         """Store the numbers write_index gave documents that had none, and a grown vocabulary."""
@@ -788,14 +834,61 @@ class PageCache:
 
         return INDEX_DIR
 
+    def prefetch_index(self, out_dir: Path) -> None:
+        """Fork the index child now, before the detail pages are rendered: it loads the last
+        build's documents (_prefetch) while they render, then waits for start_index()."""
+        if not self.background_index or self._search_functions() is None or self._background is not None:
+            return
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        recv, send = ctx.Pipe(duplex=False)
+        orders, order = ctx.Pipe(duplex=False)
+
+        def child() -> None:
+            from .parallel import die_with_parent
+
+            die_with_parent()
+            order.close()  # the parent's end: EOF on orders when the parent is gone
+            self.cache.take_delta()  # inherited pending entries belong to the parent
+            try:
+                early = self._prefetch()
+                got = orders.recv()  # (pages, their new documents) from start_index
+                self.docs.update(got[1])
+                stats, rels = self._write_index(out_dir, got[0], 1, 1, processes=2, early=early)
+                send.send(("ok", stats, rels, self.cache.take_delta(), {r: self.pages[r] for r in rels}))
+            except EOFError:  # the parent went on without an index from here
+                send.send(("error", "abandoned"))
+            except BaseException as exc:  # noqa: BLE001 - reported to the parent, which redoes it
+                send.send(("error", repr(exc)))
+
+        proc = ctx.Process(target=child, daemon=True)
+        proc.start()
+        send.close()
+        orders.close()
+        self._background = (proc, recv, None, order)
+
     def start_index(self, out_dir: Path, files: list[str]) -> None:
         """Build the index in a forked child while the main process renders the other pages.
 
         Called once the detail pages are written (generator.parallel.render_details); the
-        child writes the index folder of the staging tree (which nothing else writes),
-        search_index() checks that the pages the index reads are still exactly those (or
-        does it again)."""
-        if not self.background_index or self._search_functions() is None or self._background is not None:
+        child (forked now, or already by prefetch_index) writes the index folder of the
+        staging tree (which nothing else writes), search_index() checks that the pages the
+        index reads are still exactly those (or does it again)."""
+        if not self.background_index or self._search_functions() is None:
+            return
+        if self._background is not None and self._background[2] is None:  # prefetch_index's child
+            proc, recv, _none, order = self._background
+            try:
+                pages = self._index_pages(out_dir, files)
+                order.send((pages, {rel: self.docs[rel] for rel, _ in pages if rel in self.docs}))
+            except Exception:  # search_index() will do it in the foreground
+                self.discard_background()
+                return
+            order.close()
+            self._background = (proc, recv, pages, None)
+            return
+        if self._background is not None:
             return
         import multiprocessing
 
@@ -806,6 +899,9 @@ class PageCache:
         recv, send = multiprocessing.get_context("fork").Pipe(duplex=False)
 
         def child() -> None:
+            from .parallel import die_with_parent
+
+            die_with_parent()
             self.cache.take_delta()  # inherited pending entries belong to the parent
             try:
                 stats, rels = self._write_index(out_dir, pages, 1, 1, processes=2)
@@ -816,18 +912,24 @@ class PageCache:
         proc = multiprocessing.get_context("fork").Process(target=child, daemon=True)
         proc.start()
         send.close()
-        self._background = (proc, recv, pages)
+        self._background = (proc, recv, pages, None)
 
     def discard_background(self) -> None:
         if self._background is not None:
-            proc, recv, _pages = self._background
+            proc, recv, _pages, order = self._background
             self._background = None
             proc.terminate()  # a half-written index folder: this build fails, the next one redoes it
             proc.join()
             recv.close()
+            if order is not None:
+                order.close()
 
     def _finish_background(self, out_dir: Path, files: list[str]) -> dict[str, Any] | None:
-        proc, recv, pages = self._background
+        if self._background[2] is None:  # prefetched, never started: hand it the pages now
+            self.start_index(out_dir, files)
+            if self._background is None:
+                return None
+        proc, recv, pages, _order = self._background
         self._background = None
         try:
             result = recv.recv()

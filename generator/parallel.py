@@ -69,7 +69,27 @@ _TASK: Callable[[int, int], Any] | None = None  # what a forked worker runs (inh
 _INIT: Callable[[], Any] | None = None
 
 
+def die_with_parent() -> None:
+    """Call first thing in a forked process: it is killed when the build process dies (Linux).
+
+    A process forked by a build holds the build's lock (generator.publish) and pipes: one that
+    outlived a killed build would keep the next build from starting."""
+    parent = os.getppid()
+    try:
+        import ctypes
+        import ctypes.util
+        import signal
+
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: it lives until its work is done
+        return
+    if os.getppid() != parent:  # the build died before the call
+        os._exit(1)
+
+
 def _init() -> None:
+    die_with_parent()
     if _INIT is not None:
         _INIT()
 
@@ -326,6 +346,9 @@ def render_details(renderer: Any, views: Sequence[Any], workers: int, min_items:
             pages.start_index(renderer.out, list(renderer.written.files))
 
     parent = os.getpid()
+    if pages is not None and workers > 1 and len(views) >= min_items:
+        # The index child starts now: it loads the last build's documents while the pages render.
+        pages.prefetch_index(renderer.out)
     for files, delta, page_info in map_chunks(task, len(views), workers, min_items, init=forget_inherited,
                                               meanwhile=meanwhile, on_results=details_done):
         renderer.written.files.extend(files)

@@ -208,6 +208,27 @@ def test_a_new_date_changes_exactly_the_pages_whose_state_changed(tmp_path: Path
     assert_same_tree(cold(site, B), site.output)
 
 
+POOL = {"GONGSHI_WORKERS": "2", "GONGSHI_PARALLEL_MIN_ITEMS": "1"}  # the pool and the index child, small sites too
+
+
+def test_the_index_child_writes_what_a_cold_build_writes_day_after_day(tmp_path: Path):
+    """With a pool the search index is built by a child forked before the detail pages: it loads
+    the last build's documents, then takes this build's pages (and their new documents)."""
+    site = make_site(tmp_path / "s")
+    first = build(site, A, **POOL)
+    assert first["index"].get("background") is True
+    for as_of, edit in ((B, None), (B, "发现问题，已责令整改"), (A, None), ("2026-11-23", None)):
+        if edit:
+            site.write("post/inspections/i-031.yaml", INSPECTION.replace("未发现问题", edit))
+        stats = build(site, as_of, **POOL)
+        assert stats["index"].get("background") is True
+        assert_same_tree(cold(site, as_of), site.output)
+        if edit:
+            assert edit in (site.output / "post/inspections/i-031.html").read_text(encoding="utf-8")
+            assert stats["index"]["docs_extracted"] == 0  # the worker that wrote the page extracted it
+    assert_mirrors(site.root / "output.spare", site.output)
+
+
 def test_edited_record_and_site_yaml_are_seen(tmp_path: Path):
     site = make_site(tmp_path / "s")
     build(site, A)
