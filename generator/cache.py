@@ -121,6 +121,19 @@ def key_bytes(obj: Any) -> bytes:
     return buf.getvalue()
 
 
+class _RefPickler(pickle.Pickler):
+    """key_bytes' pickler (no memo) that writes reference(obj), when it is not None, in place
+    of the object (a persistent id: an opcode of its own, never confused with a pickled value)."""
+
+    def __init__(self, buf: io.BytesIO, reference: Callable[[Any], str | None]):
+        super().__init__(buf, protocol=pickle.HIGHEST_PROTOCOL)
+        self.fast = True
+        self._reference = reference
+
+    def persistent_id(self, obj: Any) -> str | None:
+        return self._reference(obj)
+
+
 # -- where the cache lives ------------------------------------------------------------------
 
 _OFF = ("0", "false", "no", "off", "")
@@ -551,12 +564,15 @@ class PageCache:
             got = self._site_digests[id(site)] = (site, digest(info))
         return got[1]
 
+    def _schema_digest(self, value: Any) -> bytes:
+        got = self._schema_digests.get(id(value))
+        if got is None or got[0] is not value:
+            got = self._schema_digests[id(value)] = (value, digest(key_bytes(value)).encode())
+        return got[1]
+
     def _value_bytes(self, value: Any) -> bytes:
         if isinstance(value, _FROZEN_SCHEMA):  # the same few RecordTypes on every page
-            got = self._schema_digests.get(id(value))
-            if got is None or got[0] is not value:
-                got = self._schema_digests[id(value)] = (value, digest(key_bytes(value)).encode())
-            return got[1]
+            return self._schema_digest(value)
         known = _view_key_of(value)
         if known is not None:
             return b"view:" + known.encode()
@@ -564,7 +580,17 @@ class PageCache:
             keys = [_view_key_of(v) for v in value]
             if all(keys):  # a listing's page of views
                 return b"views:" + ",".join(keys).encode()  # type: ignore[arg-type]
-        return key_bytes(value).replace(NONCE.encode("ascii"), b"")
+        # Anything else (a year page's months of views, the home page's blocks): pickled with
+        # every keyed view and schema type in it as a reference to its key, not pickled again.
+        buf = io.BytesIO()
+        _RefPickler(buf, self._reference).dump(value)
+        return buf.getvalue().replace(NONCE.encode("ascii"), b"")
+
+    def _reference(self, obj: Any) -> str | None:
+        if isinstance(obj, _FROZEN_SCHEMA):
+            return "schema:" + self._schema_digest(obj).decode()
+        known = _view_key_of(obj)
+        return None if known is None else "view:" + known
 
     def _key(self, site: Any, rel: str, template: str, ctx: dict[str, Any]) -> str | None:
         if self.cache.disabled:
