@@ -24,6 +24,8 @@ pages       (not stored: OutputReuse) the templates + the page context (PublicVi
             with AsOfToken in place of the as-of date; a page that shows the
             date gets the date in its key. The next build hard-links the
             published file of an unchanged key instead of rendering it.
+rows        the view key + the templates -> the view's row in lists of records (the
+            item_row macro, root as a placeholder: generator.rows).
 index       (a) per page: rel + the page's date-free digest -> its search
             document (search_index.read_pages); (b) hash of all documents ->
             the index's figures; its files are linked from the published tree.
@@ -70,7 +72,7 @@ log = logging.getLogger("gongshi.cache")
 CACHE_FORMAT = 1
 KEEP_GENERATIONS = 3  # uses are recorded every 3rd build; unused entries go after 4-6 builds
 WRITE_BATCH_BYTES = 32 << 20  # pending entries are written once they exceed this
-KINDS = ("records", "views", "pages", "index")
+KINDS = ("records", "views", "pages", "rows", "index")
 _PKG = Path(__file__).resolve().parent
 _LIBS = ("PyYAML", "Jinja2", "Markdown", "nh3", "chinesecalendar", "feedgenerator", "MarkupSafe")
 

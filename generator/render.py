@@ -24,6 +24,7 @@ import jinja2
 
 from . import charts
 from .model import PublicView
+from .rows import Rows
 from .schema import SECTIONS, TYPES
 
 PAGE_SIZE_DEFAULT = 20
@@ -122,6 +123,9 @@ class Renderer:
             auto_reload=False,
         )
         self.env.filters["date"] = lambda d: d.strftime("%Y-%m-%d") if d else ""
+        # row(root, v): a record's item_row, rendered once per view (generator.rows).
+        self.rows = Rows(self.env)
+        self.env.globals["row"] = self.rows.row
         self.written = Written()
         self._folders: set[str] = set()  # folders of the output tree made by write()
         # Set by generator.build: a generator.cache.PageCache (reuse pages whose inputs
@@ -212,6 +216,7 @@ class Renderer:
         for t in by_type:
             by_type[t].sort(key=lambda v: (v.date or date.min, v.rid), reverse=True)
         self.updated = _newest(views) or self.site.as_of
+        self.rows.prefetch(views)
         self.copy_static()
 
         def independent() -> Iterator[None]:
