@@ -25,7 +25,8 @@ pages       (not stored: OutputReuse) the templates + the page context (PublicVi
             date gets the date in its key. The next build hard-links the
             published file of an unchanged key instead of rendering it.
 rows        the view key + the templates -> the view's row in lists of records (the
-            item_row macro, root as a placeholder: generator.rows).
+            item_row macro, root as a placeholder: generator.rows); the view key +
+            the columns + the base URL -> its open-data CSV and JSON lines (opendata).
 index       (a) per page: rel + the page's date-free digest -> its search
             document (search_index.read_pages); (b) hash of all documents ->
             the index's figures; its files are linked from the published tree.
@@ -72,7 +73,7 @@ log = logging.getLogger("gongshi.cache")
 CACHE_FORMAT = 1
 KEEP_GENERATIONS = 3  # uses are recorded every 3rd build; unused entries go after 4-6 builds
 WRITE_BATCH_BYTES = 32 << 20  # pending entries are written once they exceed this
-KINDS = ("records", "views", "pages", "rows", "index")
+KINDS = ("records", "views", "pages", "rows", "opendata", "index")
 _PKG = Path(__file__).resolve().parent
 _LIBS = ("PyYAML", "Jinja2", "Markdown", "nh3", "chinesecalendar", "feedgenerator", "MarkupSafe")
 

@@ -16,6 +16,9 @@ night before, so:
   changed only. The macro sees nothing but root, v and the environment (filters, globals:
   nothing dated; tests/test_rows.py), and the view's key already changes with anything of
   the as-of date the view depends on (generator.cache.view_key): a row is never stale.
+
+The open data of the post types (CSV and JSON) is made the same way, a line of each per
+view (Renderer._open_lines; kind "opendata", keyed by the view, the columns and the base URL).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import hashlib
 import os
 import pickle
 import re
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from markupsafe import Markup
 
@@ -75,7 +78,7 @@ class RootToken:
 
 
 class Rows:
-    """Rows of views for one build: row(root, v) for the templates."""
+    """Rows of views for one build: row(root, v) for the templates, open_lines for open data."""
 
     def __init__(self, env: Any):
         self.env = env
@@ -167,3 +170,31 @@ class Rows:
         if key is not None:
             self.cache.put("rows", key, dumps(parts))
         return parts
+
+    # -- open data lines -------------------------------------------------------------------------
+    def open_lines(self, items: Sequence[Any], salt: bytes,
+                   make: Callable[[Any], tuple[str, str]]) -> list[tuple[str, str]]:
+        """make(v) for every view: its (CSV line, JSON line), kept in the build cache under the
+        view's key and `salt` (everything else the lines depend on: columns, base URL)."""
+        keys: list[str | None] = [None] * len(items)
+        found: dict[str, bytes] = {}
+        if self.cache is not None and not self.cache.disabled:
+            base = hashlib.sha256(b"open|" + code_version().encode() + b"|" + salt + b"|")
+            for i, v in enumerate(items):
+                view_key = _view_key_of(v)
+                if view_key is not None:
+                    h = base.copy()
+                    h.update(view_key.encode())
+                    keys[i] = h.hexdigest()
+            found = self.cache.get_many("opendata", [k for k in keys if k is not None])
+        out = []
+        for v, key in zip(items, keys):
+            blob = found.get(key) if key is not None else None
+            if blob is not None:
+                out.append(pickle.loads(blob))
+                continue
+            lines = make(v)
+            if key is not None:
+                self.cache.put("opendata", key, dumps(lines))
+            out.append(lines)
+        return out

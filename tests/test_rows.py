@@ -1,8 +1,9 @@
 """Rows of lists of records (generator.rows): made once per view, reused, never stale.
 
 A view's row (the item_row macro) is rendered once per build for every depth, and kept in
-the build cache under its view's key. The figures of what was rendered come from the build
-itself (GONGSHI_STATS_FILE: cache "rows" is [taken from the cache, rendered]).
+the build cache under its view's key; the open-data lines likewise. The figures of what was
+rendered come from the build itself (GONGSHI_STATS_FILE: cache "rows" / "opendata" are
+[taken from the cache, rendered]).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from generator.policy import Policy
 from generator.render import Renderer, SiteView
 from generator.rows import RootToken, RootUsed, Rows
 from tests.conftest import REPO
-from tests.test_cache import INSPECTION, A, B, assert_same_tree, build, cold, make_site
+from tests.test_cache import EXPIRING, INSPECTION, A, B, assert_same_tree, build, cold, make_site
 
 THEME = REPO / "theme"
 
@@ -125,14 +126,17 @@ def test_a_warm_build_renders_only_the_rows_of_changed_views(tmp_path: Path):
     assert first["cache"]["rows"][0] == 0 and first["cache"]["rows"][1] >= 5
     again = build(site, A)
     assert again["cache"]["rows"] == [0, 0]  # every page that lists them was linked: no row needed
-    # One record edited: its row is rendered again; the pages that
+    # One record edited: its row (and its open-data lines) are rendered again; the pages that
     # list it (listing, year, section, home) are assembled from the other views' stored rows.
     site.write("post/inspections/i-031.yaml", INSPECTION.replace("测试铝业有限公司", "测试铝材有限公司"))
     edited = build(site, A)
     taken, rendered = edited["cache"]["rows"]
     assert rendered == 1 and taken >= 4  # the home page lists every type's latest
+    assert edited["cache"]["opendata"][1] == 1
     listing = (site.output / "post/inspections/index.html").read_text(encoding="utf-8")
     assert "测试铝材有限公司" in listing and "测试铝业有限公司" not in listing
+    csv = (site.output / "data/inspection.csv").read_text(encoding="utf-8-sig")
+    assert "测试铝材有限公司" in csv and "测试铝业有限公司" not in csv
     assert_same_tree(cold(site, A), site.output)
 
 
@@ -161,3 +165,29 @@ def test_rows_with_the_pool_and_without_the_cache_give_the_same_site(tmp_path: P
     warm = build(site, A, GONGSHI_WORKERS="2", GONGSHI_PARALLEL_MIN_ITEMS="1")
     assert warm["cache"]["rows"][1] == 0
     assert_same_tree(cold(site, A), site.output)
+
+
+def test_open_data_lines_are_reused_per_view(tmp_path: Path):
+    site = make_site(tmp_path / "s")
+    build(site, A)
+    site.write("post/penalties/2025-030.md", EXPIRING.replace("未设置明显的安全警示标志", "未在危险部位设置警示标志"))
+    edited = build(site, A)
+    assert edited["cache"]["opendata"] == [1, 1]  # the other penalty's lines were kept
+    for rel in ("data/penalty.csv", "data/penalty.json"):
+        text = (site.output / rel).read_text(encoding="utf-8-sig")
+        assert "未在危险部位设置警示标志" in text and "未设置明显的安全警示标志" not in text
+    assert_same_tree(cold(site, A), site.output)
+
+
+def test_csv_lines_are_what_one_csv_writer_writes():
+    import csv
+    import io
+
+    from generator.render import _csv_line
+
+    rows = [["a", "b,c", 'say "hi"', "line\nbreak", "", "'=1+1", " x "], ["中文", "\r\n", "；"]]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    for r in rows:
+        writer.writerow(r)
+    assert "".join(_csv_line(r) for r in rows) == buf.getvalue()
