@@ -124,17 +124,24 @@ def key_bytes(obj: Any) -> bytes:
     return buf.getvalue()
 
 
+def _ref(reference: str) -> str:
+    """What a _RefPickler writes in place of an object: a call of this (never unpickled)."""
+    return reference
+
+
 class _RefPickler(pickle.Pickler):
     """key_bytes' pickler (no memo) that writes reference(obj), when it is not None, in place
-    of the object (a persistent id: an opcode of its own, never confused with a pickled value)."""
+    of the object, as a call of _ref: never confused with a pickled value. (reducer_override
+    is not consulted for str, int, list, dict ...: a long list of strings costs no Python call.)"""
 
     def __init__(self, buf: io.BytesIO, reference: Callable[[Any], str | None]):
         super().__init__(buf, protocol=pickle.HIGHEST_PROTOCOL)
         self.fast = True
         self._reference = reference
 
-    def persistent_id(self, obj: Any) -> str | None:
-        return self._reference(obj)
+    def reducer_override(self, obj: Any) -> Any:
+        ref = self._reference(obj)
+        return NotImplemented if ref is None else (_ref, (ref,))
 
 
 # -- where the cache lives ------------------------------------------------------------------
@@ -579,7 +586,7 @@ class PageCache:
         known = _view_key_of(value)
         if known is not None:
             return b"view:" + known.encode()
-        if isinstance(value, (list, tuple)) and value:
+        if isinstance(value, (list, tuple)) and value and _view_key_of(value[0]) is not None:
             keys = [_view_key_of(v) for v in value]
             if all(keys):  # a listing's page of views
                 return b"views:" + ",".join(keys).encode()  # type: ignore[arg-type]
