@@ -32,6 +32,7 @@ from typing import Any, Callable, Iterable, Sequence
 from markupsafe import Markup
 
 from .cache import _view_key_of, code_version, dumps
+from .model import PublicView
 
 ROW_TEMPLATE, ROW_MACRO = "_macros.html", "item_row"
 _ROOT = re.compile(r"(?:\.\./)*\Z")  # the roots pages pass: printed as they are, never escaped
@@ -121,13 +122,15 @@ class Rows:
     # -- listing rows ---------------------------------------------------------------------------
     def row(self, root: Any, v: Any) -> Markup:
         """item_row(root, v), made once per view (and per root only when it has to be)."""
-        if type(root) is str and _ROOT.match(root):
+        if type(root) is not str or type(v) is not PublicView:  # not what the pages pass: as it is
+            return self._render(root, v)
+        if _ROOT.match(root):
             got = self._memo.get(id(v))
             if got is None or got[0] is not v:
                 got = self._memo[id(v)] = (v, self._parts(v))
             if got[1] is not None:
                 return Markup(root.join(got[1]))
-        key = (id(v), root if isinstance(root, str) else repr(root))
+        key = (id(v), root)
         done = self._by_root.get(key)
         if done is None or done[0] is not v:
             done = self._by_root[key] = (v, self._render(root, v))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from markupsafe import Markup
 
 from generator.model import PublicView
 from generator.pipeline import prepare
@@ -94,6 +95,8 @@ def test_a_row_using_root_other_than_by_printing_it_is_rendered_per_root(tmp_pat
     for root in ("../../", "", "../", "../../../", "../../"):
         assert rows.row(root, v) == direct(root, v), (use, root)
     assert rows.rendered in (1, 5)  # printed as is: once; otherwise once per root (4 roots) + the try
+    for root in ("<a&b>/", Markup("../")):  # no page passes these: rendered as they are
+        assert rows.row(root, v) == direct(root, v), (use, root)
 
 
 def test_root_token_refuses_everything_but_printing():
