@@ -91,8 +91,8 @@ class Rows:
         self._memo: dict[int, tuple[Any, list[str] | None]] = {}  # id(v) -> (v, parts | None: per root)
         self._by_root: dict[tuple[int, str], tuple[Any, Markup]] = {}
         self._row_base: Any = None  # sha256 state of the row keys' common part
-        self._stored: dict[str, bytes] = {}  # row key -> stored value (prefetch)
-        self._asked: set[str] = set()  # row keys looked up (prefetch)
+        # id(v) -> (v, row key, stored value or None), looked up by prefetch
+        self._looked_up: dict[int, tuple[Any, str, bytes | None]] = {}
         self._uniform = True  # rows are made once for every root (False: per root)
         self._sampled = False  # the first such row was checked against real roots
 
@@ -115,9 +115,10 @@ class Rows:
         """Look up the stored rows of these views at once (one query per 500, not one per row)."""
         if self._row_base is None:
             return
-        keys = [k for k in map(self._row_key, views) if k is not None]
-        self._stored.update(self.cache.get_many("rows", keys, count=False))
-        self._asked.update(keys)
+        keyed = [(v, k) for v, k in ((v, self._row_key(v)) for v in views) if k is not None]
+        found = self.cache.get_many("rows", [k for _, k in keyed], count=False)
+        for v, k in keyed:
+            self._looked_up[id(v)] = (v, k, found.get(k))
 
     # -- listing rows ---------------------------------------------------------------------------
     def row(self, root: Any, v: Any) -> Markup:
@@ -144,11 +145,13 @@ class Rows:
 
     def _parts(self, v: Any) -> list[str] | None:
         """The row split at its placeholders (joined by each page's root), or None: per root."""
-        key = self._row_key(v)
+        known = self._looked_up.pop(id(v), None)
+        if known is not None and known[0] is v:
+            key, blob = known[1], known[2]
+        else:  # not prefetched
+            key = self._row_key(v)
+            blob = self.cache.get_many("rows", [key], count=False).get(key) if key is not None else None
         if key is not None:
-            if key not in self._asked:  # not prefetched
-                self._stored.update(self.cache.get_many("rows", [key], count=False))
-            blob = self._stored.pop(key, None)
             if blob is not None:
                 self.cache.hits["rows"] += 1
                 return pickle.loads(blob)
