@@ -46,9 +46,10 @@ class RootUsed(Exception):
 class RootToken:
     """Stands in for `root` while a row is rendered once for every depth.
 
-    str() (and so printing, escaping, ~) gives a placeholder; anything else (truth value,
-    comparison, length, indexing, attributes, arithmetic) raises RootUsed. The placeholder
-    holds a random nonce and "../", so a filter that changed it leaves a trace (checked).
+    str() and __html__ (printing, escaping, ~) give a placeholder; anything else (truth
+    value, comparison, length, indexing, attributes, arithmetic) raises RootUsed. The
+    placeholder holds a random nonce and "../", so a filter that changed it leaves a trace
+    (checked). It has no character autoescape changes, as roots have none.
     """
 
     __slots__ = ("text",)
@@ -57,6 +58,9 @@ class RootToken:
         self.text = f"{_OPEN}{nonce}../{_CLOSE}"
 
     def __str__(self) -> str:
+        return self.text
+
+    def __html__(self) -> str:  # what autoescape asks first: no AttributeError raised per row
         return self.text
 
     def __format__(self, spec: str) -> str:
@@ -93,6 +97,7 @@ class Rows:
         self._row_base: Any = None  # sha256 state of the row keys' common part
         # id(v) -> (v, row key, stored value or None), looked up by prefetch
         self._looked_up: dict[int, tuple[Any, str, bytes | None]] = {}
+        self._roots: set[str] = set()  # roots seen that are ../ segments
         self._uniform = True  # rows are made once for every root (False: per root)
         self._sampled = False  # the first such row was checked against real roots
 
@@ -125,7 +130,7 @@ class Rows:
         """item_row(root, v), made once per view (and per root only when it has to be)."""
         if type(root) is not str or type(v) is not PublicView:  # not what the pages pass: as it is
             return self._render(root, v)
-        if _ROOT.match(root):
+        if root in self._roots or (_ROOT.match(root) and not self._roots.add(root)):
             got = self._memo.get(id(v))
             if got is None or got[0] is not v:
                 got = self._memo[id(v)] = (v, self._parts(v))
@@ -159,11 +164,13 @@ class Rows:
         parts: list[str] | None = None
         if self._uniform:
             try:
-                parts = str(self._render(self._token, v)).split(self._token.text)
-            except RootUsed:
-                pass
-            if parts is not None and any(self._nonce in p or _OPEN in p or _CLOSE in p for p in parts):
-                parts = None  # a filter changed the placeholder
+                html = str(self._render(self._token, v))
+                parts = html.split(self._token.text)
+                n = len(parts) - 1
+                if html.count(self._nonce) != n or html.count(_OPEN) != n or html.count(_CLOSE) != n:
+                    parts = None  # a filter changed the placeholder
+            except Exception:  # RootUsed, or a use of root that fails on anything but a str
+                parts = None
             if parts is not None and not self._sampled:
                 # The first row made this way is also rendered with real roots: a macro that
                 # prints something of root other than root itself (its length, padded ...)
