@@ -37,6 +37,7 @@ def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
         reuse = OutputReuse(cache, published, out_dir) if published is not None else None
         renderer.pages = PageCache(cache, theme_dir, prepared.as_of, reuse)
         renderer.pages.background_index = bool(want_index) and workers > 1
+        renderer.rows.use(cache, renderer.pages.theme)
     if cache is not None or workers > 1:
         from .parallel import render_details
 

@@ -24,6 +24,9 @@ pages       (not stored: OutputReuse) the templates + the page context (PublicVi
             with AsOfToken in place of the as-of date; a page that shows the
             date gets the date in its key. The next build hard-links the
             published file of an unchanged key instead of rendering it.
+rows        the view key + the templates -> the view's row in lists of records (the
+            item_row macro, root as a placeholder: generator.rows); the view key +
+            the columns + the base URL -> its open-data CSV and JSON lines (opendata).
 index       (a) per page: rel + the page's date-free digest -> its search
             document (search_index.read_pages); (b) hash of all documents ->
             the index's figures; its files are linked from the published tree.
@@ -69,7 +72,7 @@ log = logging.getLogger("gongshi.cache")
 CACHE_FORMAT = 1
 KEEP_GENERATIONS = 3  # uses are recorded every 3rd build; unused entries go after 4-6 builds
 WRITE_BATCH_BYTES = 32 << 20  # pending entries are written once they exceed this
-KINDS = ("records", "views", "pages", "index")
+KINDS = ("records", "views", "pages", "rows", "opendata", "index")
 _PKG = Path(__file__).resolve().parent
 _LIBS = ("PyYAML", "Jinja2", "Markdown", "nh3", "chinesecalendar", "feedgenerator", "MarkupSafe")
 
@@ -118,6 +121,26 @@ def key_bytes(obj: Any) -> bytes:
     pickler.fast = True  # no memo: no back-references
     pickler.dump(obj)
     return buf.getvalue()
+
+
+def _ref(reference: str) -> str:
+    """What a _RefPickler writes in place of an object: a call of this (never unpickled)."""
+    return reference
+
+
+class _RefPickler(pickle.Pickler):
+    """key_bytes' pickler (no memo) that writes reference(obj), when it is not None, in place
+    of the object, as a call of _ref: never confused with a pickled value. (reducer_override
+    is not consulted for str, int, list, dict ...: a long list of strings costs no Python call.)"""
+
+    def __init__(self, buf: io.BytesIO, reference: Callable[[Any], str | None]):
+        super().__init__(buf, protocol=pickle.HIGHEST_PROTOCOL)
+        self.fast = True
+        self._reference = reference
+
+    def reducer_override(self, obj: Any) -> Any:
+        ref = self._reference(obj)
+        return NotImplemented if ref is None else (_ref, (ref,))
 
 
 # -- where the cache lives ------------------------------------------------------------------
@@ -560,20 +583,33 @@ class PageCache:
             got = self._site_digests[id(site)] = (site, digest(info))
         return got[1]
 
+    def _schema_digest(self, value: Any) -> bytes:
+        got = self._schema_digests.get(id(value))
+        if got is None or got[0] is not value:
+            got = self._schema_digests[id(value)] = (value, digest(key_bytes(value)).encode())
+        return got[1]
+
     def _value_bytes(self, value: Any) -> bytes:
         if isinstance(value, _FROZEN_SCHEMA):  # the same few RecordTypes on every page
-            got = self._schema_digests.get(id(value))
-            if got is None or got[0] is not value:
-                got = self._schema_digests[id(value)] = (value, digest(key_bytes(value)).encode())
-            return got[1]
+            return self._schema_digest(value)
         known = _view_key_of(value)
         if known is not None:
             return b"view:" + known.encode()
-        if isinstance(value, (list, tuple)) and value:
+        if isinstance(value, (list, tuple)) and value and _view_key_of(value[0]) is not None:
             keys = [_view_key_of(v) for v in value]
             if all(keys):  # a listing's page of views
                 return b"views:" + ",".join(keys).encode()  # type: ignore[arg-type]
-        return key_bytes(value).replace(NONCE.encode("ascii"), b"")
+        # Anything else (a year page's months of views, the home page's blocks): pickled with
+        # every keyed view and schema type in it as a reference to its key, not pickled again.
+        buf = io.BytesIO()
+        _RefPickler(buf, self._reference).dump(value)
+        return buf.getvalue().replace(NONCE.encode("ascii"), b"")
+
+    def _reference(self, obj: Any) -> str | None:
+        if isinstance(obj, _FROZEN_SCHEMA):
+            return "schema:" + self._schema_digest(obj).decode()
+        known = _view_key_of(obj)
+        return None if known is None else "view:" + known
 
     def _key(self, site: Any, rel: str, template: str, ctx: dict[str, Any]) -> str | None:
         if self.cache.disabled:

@@ -23,7 +23,9 @@ from xml.sax.saxutils import escape as xml_escape
 import jinja2
 
 from . import charts
+from .cache import digest, key_bytes
 from .model import PublicView
+from .rows import Rows
 from .schema import SECTIONS, TYPES
 
 PAGE_SIZE_DEFAULT = 20
@@ -63,6 +65,24 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+class _Line:
+    """What a csv writer wrote last (one call per row: the whole line)."""
+
+    text = ""
+
+    def write(self, text: str) -> None:
+        self.text = text
+
+
+_LINE = _Line()
+_CSV = csv.writer(_LINE, lineterminator="\r\n")
+
+
+def _csv_line(cells: list[str]) -> str:
+    _CSV.writerow(cells)
+    return _LINE.text
 
 
 def _newest(views: Iterable[PublicView]) -> date | None:
@@ -122,6 +142,9 @@ class Renderer:
             auto_reload=False,
         )
         self.env.filters["date"] = lambda d: d.strftime("%Y-%m-%d") if d else ""
+        # row(root, v): a record's item_row, rendered once per view (generator.rows).
+        self.rows = Rows(self.env)
+        self.env.globals["row"] = self.rows.row
         self.written = Written()
         self._folders: set[str] = set()  # folders of the output tree made by write()
         # Set by generator.build: a generator.cache.PageCache (reuse pages whose inputs
@@ -212,6 +235,7 @@ class Renderer:
         for t in by_type:
             by_type[t].sort(key=lambda v: (v.date or date.min, v.rid), reverse=True)
         self.updated = _newest(views) or self.site.as_of
+        self.rows.prefetch(views)
         self.copy_static()
 
         def independent() -> Iterator[None]:
@@ -384,38 +408,43 @@ class Renderer:
             rt = TYPES[t]
             items = [v for v in by_type.get(t, []) if not v.withdrawn]
             columns = self._columns(t, items)
-            rows: list[dict[str, str]] = []
+            lines: list[tuple[str, str]] = []
 
-            def table_rows(items: list[PublicView] = items, columns: list = columns, rows: list = rows) -> list:
-                if not rows:  # built once for both files, and only if one of them is written
-                    rows.extend(self._open_row(v, columns) for v in items)
-                return rows
+            def table_lines(items: list[PublicView] = items, columns: list = columns, lines: list = lines) -> list:
+                if not lines:  # made once for both files, and only if one of them is written
+                    salt = digest(key_bytes((columns, self.site.base_url))).encode()
+                    lines.extend(self.rows.open_lines(items, salt, lambda v: self._open_lines(v, columns)))
+                return lines
 
-            self.file(f"data/{t}.csv", (t, columns, items), lambda: self._open_csv(columns, table_rows()))
-            self.file(f"data/{t}.json", (t, columns, items), lambda: self._open_json(t, columns, items, table_rows()))
+            self.file(f"data/{t}.csv", (t, columns, items),
+                      lambda: self._open_csv(columns, [line for line, _ in table_lines()]))
+            self.file(f"data/{t}.json", (t, columns, items),
+                      lambda: self._open_json(t, columns, items, [line for _, line in table_lines()]))
             dictionary.append({"rtype": rt, "columns": columns, "count": len(items),
                                "csv": f"data/{t}.csv", "json": f"data/{t}.json"})
         self.page("data/index.html", "data.html", meta=self.meta("开放数据", "开放数据", "数据"),
                   dictionary=dictionary)
 
     @staticmethod
-    def _open_csv(columns: list[tuple[str, str]], rows: list[dict[str, str]]) -> str:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\r\n")  # Excel: BOM + CRLF
-        writer.writerow([label for _, label in columns])
-        for row in rows:
-            writer.writerow([_csv_cell(row[k]) for k, _ in columns])
-        return "\ufeff" + buf.getvalue()
+    def _open_csv(columns: list[tuple[str, str]], lines: list[str]) -> str:
+        """Excel: BOM + CRLF; lines: the records' CSV lines (_open_lines)."""
+        return "\ufeff" + _csv_line([label for _, label in columns]) + "".join(lines)
 
     @staticmethod
-    def _open_json(t: str, columns: list[tuple[str, str]], items: list[PublicView], rows: list[dict[str, str]]) -> str:
-        """One JSON object; its records one per line (json's C encoder: indent= would not use it)."""
+    def _open_json(t: str, columns: list[tuple[str, str]], items: list[PublicView], lines: list[str]) -> str:
+        """One JSON object; its records one per line (lines: _open_lines; json's C encoder:
+        indent= would not use it)."""
         newest = _newest(items)
         head = {"type": t, "label": TYPES[t].label, "updated": newest.isoformat() if newest else "",
                 "fields": [{"key": k, "label": label} for k, label in columns]}
-        lines = [f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}," for k, v in head.items()]
-        records = ",\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
-        return "{\n" + "\n".join(lines) + '\n"records": [\n' + records + ("\n" if records else "") + "]\n}\n"
+        fields = [f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}," for k, v in head.items()]
+        records = ",\n".join(lines)
+        return "{\n" + "\n".join(fields) + '\n"records": [\n' + records + ("\n" if records else "") + "]\n}\n"
+
+    def _open_lines(self, v: PublicView, columns: list[tuple[str, str]]) -> tuple[str, str]:
+        """One record's CSV line and JSON line (made once per view: Rows.open_lines)."""
+        row = self._open_row(v, columns)
+        return _csv_line([_csv_cell(row[k]) for k, _ in columns]), json.dumps(row, ensure_ascii=False)
 
     def _open_row(self, v: PublicView, columns: list[tuple[str, str]]) -> dict[str, str]:
         """One record's open data: the page's fields, full text, status, corrections, URL."""
