@@ -618,7 +618,7 @@ class Vocabulary:
 
     def __init__(self, tokens: Iterable[str] = (), hashes: bytes = b"", uid: str = ""):
         self.tokens: list[str] = list(tokens)
-        self.index: dict[str, int] = {t: i for i, t in enumerate(self.tokens)}
+        self.index: defaultdict[str, int] = defaultdict(None, {t: i for i, t in enumerate(self.tokens)})
         self.hashes = array("I")
         self.hashes.frombytes(hashes)
         if len(self.hashes) != len(self.tokens):
@@ -637,7 +637,13 @@ class Vocabulary:
         return cls(tokens, hashes, uid)
 
     def number(self, docs: list[PageDoc]) -> None:
-        """Set d.tids (numpy uint32) for every document: its tokens' numbers, new tokens added."""
+        """Set d.tids (numpy uint32) for every document: its tokens' numbers, new tokens added.
+        A few hundred documents at a time: the token strings of all of them at once would
+        take ~300 MB at 10,000 records."""
+        for start in range(0, len(docs), 256):
+            self._number(docs[start : start + 256])
+
+    def _number(self, docs: list[PageDoc]) -> None:
         import numpy as np
 
         if not docs:
@@ -646,11 +652,14 @@ class Vocabulary:
         counts = [s.count("\n") + 1 if s else 0 for s in lists]
         every = "\n".join(s for s in lists if s).split("\n") if any(counts) else []
         start = len(self.tokens)
-        index = defaultdict(count(start).__next__, self.index)  # a new token: the next number, in C
-        ids = np.frombuffer(array("I", map(index.__getitem__, every)), dtype=np.uint32)
+        index = self.index
+        index.default_factory = count(start).__next__  # a new token: the next number, in C
+        try:
+            ids = np.frombuffer(array("I", map(index.__getitem__, every)), dtype=np.uint32)
+        finally:
+            index.default_factory = None
         if len(index) > start:  # the new tokens are the last keys (insertion order)
             new = list(islice(reversed(index), len(index) - start))[::-1]
-            self.index = dict(index)
             self.tokens.extend(new)
             self.hashes.extend(map(fnv1a, new))
             self.grown = True
