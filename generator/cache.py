@@ -875,6 +875,8 @@ class PageCache:
         build's documents (_prefetch) while they render, then waits for start_index()."""
         if not self.background_index or self._search_functions() is None or self._background is not None:
             return
+        if self.reuse is None or not any(entry[5] for entry in self.reuse.previous.values()):
+            return  # nothing to load early: start_index forks it later, and the documents come with the fork
         import multiprocessing
 
         ctx = multiprocessing.get_context("fork")
