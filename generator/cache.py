@@ -781,9 +781,9 @@ class PageCache:
         if stats_blob is not None and self.reuse is not None:
             linked = self.reuse.link_tree(self._index_dir() + "/", lambda rel: digest(key, rel), out_dir)
         if linked is not None:  # the last build's index files, unchanged
-            from .search_index import _keep_only
+            from .publish import _prune
 
-            _keep_only(root, [rel[len(self._index_dir()) + 1 :] for rel in linked])
+            _prune(root, {rel[len(self._index_dir()) + 1 :] for rel in linked})
             stats = dict(pickle.loads(stats_blob))
             stats["reused"] = True
         else:

@@ -53,6 +53,8 @@ from operator import add
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
+from .publish import _prune
+
 INDEX_DIR = "search/idx"
 FORMAT = 1
 CHUNK = 10  # documents per text chunk (one chunk is fetched per displayed result)
@@ -835,32 +837,6 @@ def _put(root: Path, name: str, data: bytes) -> tuple[bytes, int]:
     return hashlib.sha256(data).digest(), len(data)
 
 
-def _keep_only(root: Path, names: Iterable[str]) -> None:
-    """Delete everything under root but the files `names` (relative paths) and their folders."""
-    keep = set(names)
-    folders = _parent_folders(keep)
-    for dirpath, dirnames, filenames in os.walk(root, topdown=True):
-        rel = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        prefix = "" if rel == "." else rel + "/"
-        for d in list(dirnames):
-            if prefix + d not in folders or os.path.islink(os.path.join(dirpath, d)):
-                p = os.path.join(dirpath, d)
-                os.unlink(p) if os.path.islink(p) else shutil.rmtree(p)
-                dirnames.remove(d)
-        for f in filenames:
-            if prefix + f not in keep:
-                os.unlink(os.path.join(dirpath, f))
-
-
-def _parent_folders(names: Iterable[str]) -> set[str]:
-    out = set()
-    for name in names:
-        while "/" in name:
-            name = name.rpartition("/")[0]
-            out.add(name)
-    return out
-
-
 def _write_files(root: Path, jobs: list[Any], processes: int) -> dict[str, tuple[bytes, int]]:
     """Run job() -> (name, data) for every job and write the files; name -> (sha256, size).
 
@@ -997,7 +973,7 @@ def write_index(out_dir: Path, pages: Iterable[PageDoc], processes: int = 1,
     }
     data = (json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
     written["manifest.json"] = _put(root, "manifest.json", data)
-    _keep_only(root, written)
+    _prune(root, set(written))  # leftovers of an earlier index
     return {
         "engine": "gongshi-bigram",
         "docs": len(docs),
