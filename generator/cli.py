@@ -6,6 +6,7 @@ default of --as-of; everything downstream takes the as-of date as an argument.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -90,7 +91,7 @@ _settings_opt = click.option("--settings", "settings_file", type=click.Path(dir_
 @_as_of_opt
 @_settings_opt
 def build(content: str | None, output: str | None, as_of: date | None, settings_file: str | None) -> None:
-    from pelican import Pelican
+    from . import unchanged
 
     started = time.perf_counter()
     try:
@@ -98,6 +99,9 @@ def build(content: str | None, output: str | None, as_of: date | None, settings_
         content_dir = Path(settings["PATH"])
         if not content_dir.is_dir():
             raise click.ClickException(f"记录目录不存在：{content_dir}")
+        inputs, cache = _unchanged_build(settings, settings_file, started)  # exits when unchanged
+        from pelican import Pelican
+
         _quiet_pelican()
         bar = _BuildProgress() if sys.stderr.isatty() else None
         settings["GONGSHI_PROGRESS"] = bar  # read by the plugin, passed to pipeline.prepare
@@ -120,13 +124,60 @@ def build(content: str | None, output: str | None, as_of: date | None, settings_
         logging.getLogger("gongshi").exception("build failed")
         click.secho(f"未生成网站（原有网站保持不变）：{exc}", fg="red", err=True)
         sys.exit(EXIT_NOTHING)
-    prepared = state.prepared
-    for p in prepared.all_problems():
-        _echo_problem(p)
-    for w in prepared.calendar_warnings():
-        click.secho(w, fg="yellow", err=True)
-    from .model import State
+    outcome = _outcome(state)
+    _tell(outcome, time.perf_counter() - started)
+    if cache is not None and inputs is not None and state.published:
+        # Only when nothing was edited while the build read it: the digest is what was built.
+        same = inputs.unchanged_since()
+        cache.remember_build(os.fspath(state.publisher.output), inputs.digest if same else None,
+                             unchanged.tree_digest(state.publisher.output), unchanged.dumps(outcome))
+        cache.close()
+    sys.exit(outcome.exit_code)
 
+
+def _unchanged_build(settings: dict[str, Any], settings_file: str | None, started: float) -> tuple[Any, Any]:
+    """Exit at once, repeating the last build's messages, when nothing it read has changed and
+    output/ is still the tree it published (generator.unchanged); else (inputs, cache) for
+    recording this build once it is published."""
+    from . import unchanged
+    from .cache import BuildCache
+    from .publish import Publisher
+
+    cache = BuildCache.open(Path(settings["PATH"]), settings)
+    if cache is None:
+        return None, None
+    inputs = unchanged.Inputs(settings, find_settings(settings_file), Path(settings["PATH"]),
+                              Path(settings["THEME"]), date.fromisoformat(settings["GONGSHI_AS_OF"]))
+    publisher = Publisher(Path(settings["OUTPUT_PATH"]))
+    last = cache.last_build(os.fspath(publisher.output)) if unchanged.enabled(settings) else None
+    if inputs.digest is None or last is None or last[0] != inputs.digest or not publisher.lock():
+        cache.close()  # reopened after the build (forked workers must not share the connection)
+        return inputs, cache
+    try:  # under the lock: no other build is swapping output/ meanwhile
+        outcome = unchanged.loads(last[2]) if unchanged.tree_digest(publisher.output) == last[1] else None
+    finally:
+        publisher.unlock()
+    cache.close()
+    if outcome is None:
+        return inputs, cache
+    elapsed = time.perf_counter() - started
+    _tell(outcome, elapsed)
+    click.echo("内容、模板、设置和日期都与上次生成时相同，网站已是最新，未改动任何文件。")
+    stats_file = os.environ.get("GONGSHI_STATS_FILE")  # figures for bench/run.py
+    if stats_file:
+        Path(stats_file).write_text(json.dumps({"seconds": {"unchanged": elapsed}, "stages": {"unchanged": elapsed},
+                                                "unchanged": True, "workers": 0}), encoding="utf-8")
+    sys.exit(outcome.exit_code)
+
+
+def _outcome(state: Any) -> Any:
+    """What to tell the user about a finished build (and again if the next one is unchanged)."""
+    from .model import State
+    from .unchanged import Outcome
+
+    prepared = state.prepared
+    messages = [(str(p), "red" if p.severity == "error" else "yellow") for p in prepared.all_problems()]
+    messages += [(w, "yellow") for w in prepared.calendar_warnings()]
     entries = prepared.entries
     public = sum(1 for e in entries if e.life.state == State.PUBLIC)
     withheld = sum(1 for e in entries if e.life.state == State.WITHHELD)
@@ -135,17 +186,21 @@ def build(content: str | None, output: str | None, as_of: date | None, settings_
     withdrawn = sum(1 for e in entries if e.life.state == State.WITHDRAWN)
     not_now = len(entries) - public - withheld - quarantined - withdrawn
     pages = sum(1 for f in state.files if f.endswith(".html"))
-    elapsed = time.perf_counter() - started
-    click.echo(
+    before = (
         f"已生成 {pages} 个页面：公开 {public} 条"
         + (f"（另有撤回说明 {withdrawn} 条）" if withdrawn else "")
         + f"，不予公开 {withheld} 条，有错误未发布 {quarantined} 条"
         + (f"，未到公开日期、草稿或已撤下 {not_now} 条" if not_now else "")
         + (f"，无法读取的文件 {broken_files} 个" if broken_files else "")
-        + f"，用时 {elapsed:.1f} 秒（按 {prepared.as_of.isoformat()} 的规则）。"
-        f" 输出目录：{state.publisher.output}"
     )
-    sys.exit(EXIT_QUARANTINED if (quarantined or broken_files) else EXIT_OK)
+    after = f"（按 {prepared.as_of.isoformat()} 的规则）。 输出目录：{state.publisher.output}"
+    return Outcome(messages, (before, after), EXIT_QUARANTINED if (quarantined or broken_files) else EXIT_OK)
+
+
+def _tell(outcome: Any, elapsed: float) -> None:
+    for text, colour in outcome.messages:
+        click.secho(text, fg=colour, err=True)
+    click.echo(f"{outcome.summary[0]}，用时 {elapsed:.1f} 秒{outcome.summary[1]}")
 
 
 class _BuildProgress:

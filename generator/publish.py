@@ -82,12 +82,8 @@ class Publisher:
         self._lock_fd: int | None = None
 
     def begin(self) -> Path:
-        self.parent.mkdir(parents=True, exist_ok=True)
-        self._lock_fd = os.open(self.parent / f".{self.output.name}.lock", os.O_CREAT | os.O_RDWR, 0o644)
-        try:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise PublishError(f"另一个生成任务正在写入 {self.output}，请稍后再试。") from None
+        if not self.lock():
+            raise PublishError(f"另一个生成任务正在写入 {self.output}，请稍后再试。")
         self._cleanup_leftovers()
         if self.staging.is_symlink() or (self.staging.exists() and not self.staging.is_dir()):
             self.staging.unlink()
@@ -124,13 +120,26 @@ class Publisher:
             os.rename(self.output, old)
             os.rename(self.staging, self.output)
             shutil.rmtree(old, ignore_errors=True)
-        self._unlock()
+        self.unlock()
 
     def abort(self) -> None:
         """Give up: output/ is untouched; the half-written spare is repaired by the next build."""
-        self._unlock()
+        self.unlock()
 
-    def _unlock(self) -> None:
+    def lock(self) -> bool:
+        """Take the lock on output/ (one build at a time); False when another build holds it.
+        begin() takes it; commit(), abort() and unlock() let it go."""
+        self.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.parent / f".{self.output.name}.lock", os.O_CREAT | os.O_RDWR, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._lock_fd = fd
+        return True
+
+    def unlock(self) -> None:
         if self._lock_fd is not None:
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
             os.close(self._lock_fd)

@@ -127,8 +127,10 @@ def make_site(root: Path) -> SiteDir:
 def build(site: SiteDir, as_of: str, out: Path | None = None, **env: str) -> dict:
     stats = site.root / "stats.json"
     stats.unlink(missing_ok=True)
+    # Every stage runs, even when nothing changed (these tests look at what each stage reused);
+    # builds skipped whole: tests/test_unchanged.py
     r = run_cli("build", "--content", str(site.content), "--output", str(out or site.output), "--as-of", as_of,
-                env={"GONGSHI_STATS_FILE": str(stats), **env})
+                env={"GONGSHI_STATS_FILE": str(stats), "GONGSHI_SKIP_UNCHANGED": "0", **env})
     assert r.code == 0, r.err
     return json.loads(stats.read_text(encoding="utf-8"))
 

@@ -1,0 +1,181 @@
+"""Unchanged builds: a build whose inputs and output are those of the last one does nothing.
+
+Same content + same as-of date = byte-identical output/ (tests/test_cache.py). So when
+everything a build reads hashes to what the last published build of the same output/ read
+(`inputs_digest`: every file under content/ and theme/, the settings file and the resolved
+settings, GONGSHI_* environment variables, the as-of date, gongshi's own code and the
+version of every installed library), and output/ is still exactly the tree that build
+published (`tree_digest`: every file's and folder's name, inode, size and mtime; a file
+edited, added or removed by hand changes it), the build would write that very tree again.
+`gongshi build` then repeats the last build's messages and exit code and touches nothing.
+
+Anything in doubt means an ordinary build: no cache, another build holding the lock, an
+unreadable file, a different output path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+# Settings that do not change what is written (the stats file only says how long it took).
+_NOT_INPUTS = frozenset({"GONGSHI_STATS_FILE", "GONGSHI_STATE", "GONGSHI_PROGRESS", "GONGSHI_SKIP_UNCHANGED"})
+
+
+def enabled(settings: Mapping[str, Any]) -> bool:
+    """GONGSHI_SKIP_UNCHANGED (environment first, then settings; default on): 0 makes every
+    build go through every stage (the build cache still reuses what it can)."""
+    flag = os.environ.get("GONGSHI_SKIP_UNCHANGED")
+    if flag is None:
+        flag = settings.get("GONGSHI_SKIP_UNCHANGED", True)
+    return str(flag).strip().lower() not in ("0", "false", "no", "off", "")
+
+
+@dataclass
+class Outcome:
+    """What `gongshi build` told the user, to tell again when the next build is unchanged."""
+
+    messages: list[tuple[str, str]] = field(default_factory=list)  # (text, colour) on stderr
+    summary: tuple[str, str] = ("", "")  # the summary line before and after "用时 N 秒"
+    exit_code: int = 0
+
+
+def _stamp(name: str, st: os.stat_result) -> bytes:
+    return b"%s\0%d %d %d %d %d\0" % (name.encode("utf-8", "surrogateescape"), st.st_ino, st.st_size,
+                                       st.st_mtime_ns, st.st_ctime_ns, st.st_mode)
+
+
+def _files(root: Path, into: Any) -> Iterator[tuple[str, os.DirEntry]]:
+    """Every file and symlink under root as (relative name, entry), sorted, depth first; every
+    folder's name goes into the hash `into` on the way (an added or removed folder shows)."""
+    todo = [("", os.fspath(root))]
+    while todo:
+        rel, path = todo.pop()
+        with os.scandir(path) as it:
+            entries = sorted(it, key=lambda e: e.name)
+        into.update(b"D" + rel.encode("utf-8", "surrogateescape") + b"\0")
+        subdirs = []
+        for e in entries:
+            name = (rel + "/" + e.name) if rel else e.name
+            if e.is_dir(follow_symlinks=False):
+                subdirs.append((name, e.path))
+            else:
+                yield name, e
+        todo.extend(reversed(subdirs))
+
+
+def _walk(root: Path, contents: Any, stamps: Any) -> None:
+    """Every file under root: its name and bytes into contents (None: not read), its name,
+    inode, size, mtime and ctime into stamps. A symlink counts as its target's name."""
+    for name, e in _files(root, stamps):
+        if e.is_symlink():
+            link = os.readlink(e.path).encode("utf-8", "surrogateescape")
+            stamps.update(b"L" + _stamp(name, e.stat(follow_symlinks=False)) + link + b"\0")
+        elif contents is None:
+            stamps.update(b"F" + _stamp(name, e.stat(follow_symlinks=False)))
+        else:
+            with open(e.path, "rb") as f:
+                data = f.read()
+                st = os.fstat(f.fileno())  # after reading: a later edit changes mtime and ctime
+            contents.update(b"F" + name.encode("utf-8", "surrogateescape") + b"\0" +
+                            len(data).to_bytes(8, "little") + data)
+            stamps.update(b"F" + _stamp(name, st))
+
+
+def _plain(value: Any) -> Any:
+    """value if it is plain data (its repr says everything about it); ValueError otherwise."""
+    if value is None or isinstance(value, (str, int, float, bool, date)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((_plain(v) for v in value), key=repr)
+    if isinstance(value, Mapping):
+        return sorted(((repr(k), _plain(v)) for k, v in value.items()), key=lambda kv: kv[0])
+    raise ValueError(type(value).__name__)
+
+
+class Inputs:
+    """Everything a build reads, hashed (digest), and when each file last changed (stamps)."""
+
+    def __init__(self, settings: Mapping[str, Any], settings_file: Path | None, content_dir: Path,
+                 theme_dir: Path, as_of: date):
+        self.settings_file = Path(settings_file) if settings_file else None
+        self.roots = [Path(content_dir).resolve(), Path(theme_dir).resolve()]
+        self.digest: str | None = None
+        self.stamps: str | None = None
+        try:
+            self.digest, self.stamps = self._hash(settings, as_of)
+        except (OSError, ValueError):  # a setting that is not plain data, an unreadable file
+            self.digest = self.stamps = None
+
+    def _hash(self, settings: Mapping[str, Any], as_of: date) -> tuple[str, str]:
+        from importlib import metadata
+
+        from .cache import code_version
+
+        h = hashlib.sha256(b"gongshi-unchanged-1\0")
+        h.update(code_version().encode() + b"\0" + as_of.isoformat().encode() + b"\0")
+        libs = sorted(f"{d.metadata['Name']}={d.version}" for d in metadata.distributions())
+        h.update("|".join(libs).encode() + b"\0")
+        plain = sorted((k, repr(_plain(v))) for k, v in settings.items() if k.isupper() and k not in _NOT_INPUTS)
+        h.update(repr(plain).encode("utf-8", "surrogateescape") + b"\0")
+        env = sorted((k, v) for k, v in os.environ.items() if k.startswith("GONGSHI_") and k not in _NOT_INPUTS)
+        h.update(repr(env).encode("utf-8", "surrogateescape") + b"\0")
+        stamps = hashlib.sha256()
+        if self.settings_file is not None:
+            with open(self.settings_file, "rb") as f:
+                h.update(f.read())
+                stamps.update(_stamp("settings", os.fstat(f.fileno())))
+        for root in self.roots:
+            h.update(b"\0R" + os.fspath(root).encode("utf-8", "surrogateescape") + b"\0")
+            stamps.update(b"R" + os.fspath(root).encode("utf-8", "surrogateescape") + b"\0")
+            _walk(root, h, stamps)
+        return h.hexdigest(), stamps.hexdigest()
+
+    def unchanged_since(self) -> bool:
+        """True when no file was added, removed or changed since the digest was taken (the build
+        in between read what the digest says), by inode, size, mtime and ctime."""
+        if self.stamps is None:
+            return False
+        stamps = hashlib.sha256()
+        try:
+            if self.settings_file is not None:
+                stamps.update(_stamp("settings", os.stat(self.settings_file)))
+            for root in self.roots:
+                stamps.update(b"R" + os.fspath(root).encode("utf-8", "surrogateescape") + b"\0")
+                _walk(root, None, stamps)
+        except OSError:
+            return False
+        return stamps.hexdigest() == self.stamps
+
+
+def tree_digest(output: Path) -> str | None:
+    """Every file and folder of the published tree with its inode, size and mtime (not ctime:
+    publishing links output/'s files into the spare); None when there is no such tree."""
+    h = hashlib.sha256(b"tree\0")
+    try:
+        for name, e in _files(output, h):
+            st = e.stat(follow_symlinks=False)
+            h.update(b"F%s\0%d %d %d %d\0" % (name.encode("utf-8", "surrogateescape"), st.st_ino,
+                                               st.st_size, st.st_mtime_ns, st.st_mode))
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def dumps(outcome: Outcome) -> bytes:
+    return pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def loads(blob: bytes) -> Outcome | None:
+    try:
+        got = pickle.loads(blob)
+    except Exception:  # an older or broken entry: build as usual
+        return None
+    return got if isinstance(got, Outcome) else None

@@ -1,0 +1,179 @@
+"""A build whose inputs and output are those of the last build does nothing (generator.unchanged).
+
+Same content + same as-of date = the same output/, so `gongshi build` run again on what it
+built last time touches nothing and says so; any change to anything it reads, or to output/
+itself, makes it build as usual.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.publish import Publisher
+from generator.unchanged import Inputs
+from tests.conftest import PENALTY_ORG, REPO, SiteDir, run_cli
+
+UNCHANGED = "网站已是最新，未改动任何文件"
+
+BROKEN = """\
+---
+number: 测应急罚字〔2026〕9号
+title: 缺少决定日期的案件
+parties:
+  - name: 测试公司
+    kind: organization
+---
+"""
+
+
+def make_site(root: Path) -> SiteDir:
+    root.mkdir()
+    site = SiteDir(root)
+    site.write("post/penalties/p1.md", PENALTY_ORG)
+    return site
+
+
+def stats_of(site: SiteDir) -> dict[str, tuple[int, int, int]]:
+    """Every file of output/ and the spare: inode, size, mtime."""
+    out = {}
+    for tree in (site.output, site.root / "output.spare"):
+        for p in sorted(tree.rglob("*")):
+            st = p.stat(follow_symlinks=False)
+            out[f"{tree.name}/{p.relative_to(tree).as_posix()}"] = (st.st_ino, st.st_size, st.st_mtime_ns)
+    return out
+
+
+def build(site: SiteDir, as_of: str = "2026-11-22", settings: Path | None = None, **env: str):
+    stats = site.root / "stats.json"
+    stats.unlink(missing_ok=True)
+    args = ["build", "--content", str(site.content), "--output", str(site.output), "--as-of", as_of]
+    if settings is not None:
+        args += ["--settings", str(settings)]
+    r = run_cli(*args, env={"GONGSHI_STATS_FILE": str(stats), **env})
+    return r, json.loads(stats.read_text(encoding="utf-8")) if stats.exists() else {}
+
+
+def test_the_same_build_again_touches_nothing_and_repeats_what_it_said(tmp_path: Path):
+    site = make_site(tmp_path / "s")
+    site.write("post/penalties/broken.md", BROKEN)
+    first, _ = build(site)
+    assert first.code == 1 and "decided" in first.err  # the broken record is reported, the rest built
+    before = stats_of(site)
+    second, stats = build(site)
+    assert UNCHANGED in second.out and stats.get("unchanged") is True
+    assert second.code == first.code
+    assert second.err == first.err  # every problem is listed again, in the same words
+    assert second.out.split("，用时")[0] == first.out.split("，用时")[0]
+    assert stats_of(site) == before  # not a file written, linked or deleted, in output/ or the spare
+
+
+@pytest.mark.parametrize("change", ["record", "as_of", "new_file", "removed_file", "template", "static",
+                                    "settings", "environment"])
+def test_any_change_to_what_the_build_reads_builds_again(tmp_path: Path, change: str):
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO / "theme", theme)
+    settings = tmp_path / "pelicanconf.py"
+    settings.write_text((REPO / "pelicanconf.py").read_text(encoding="utf-8") + f"\nTHEME = {str(theme)!r}\n",
+                        encoding="utf-8")
+    site = make_site(tmp_path / "s")
+    site.write("post/penalties/p2.md", PENALTY_ORG.replace("1号", "2号").replace("测试化工", "另一化工"))
+    assert build(site, settings=settings)[0].code == 0
+    again, _ = build(site, settings=settings)
+    assert UNCHANGED in again.out
+
+    as_of, env = "2026-11-22", {}
+    if change == "record":  # same size, one character: a content hash sees it, a size check would not
+        p = site.content / "post/penalties/p1.md"
+        p.write_text(p.read_text(encoding="utf-8").replace("测试化工", "测试石化"), encoding="utf-8")
+    elif change == "as_of":
+        as_of = "2026-11-23"
+    elif change == "new_file":
+        site.write("post/penalties/p3.md", PENALTY_ORG.replace("1号", "3号").replace("测试化工", "第三化工"))
+    elif change == "removed_file":
+        (site.content / "post/penalties/p2.md").unlink()
+    elif change == "template":
+        base = theme / "templates" / "base.html"
+        base.write_text(base.read_text(encoding="utf-8").replace("跳到正文", "跳至正文"), encoding="utf-8")
+    elif change == "static":
+        (theme / "static" / "css" / "site.css").write_text("body { color: #111; }\n", encoding="utf-8")
+    elif change == "settings":
+        settings.write_text(settings.read_text(encoding="utf-8") + "\nGONGSHI_PAGE_SIZE = 5\n", encoding="utf-8")
+    elif change == "environment":
+        env = {"GONGSHI_WORKERS": "1"}
+    r, stats = build(site, as_of, settings=settings, **env)
+    assert r.code == 0, r.err
+    assert UNCHANGED not in r.out and "stages" in stats and "pages" in stats["stages"]
+    text = site.all_text()
+    if change == "record":
+        assert "测试石化" in text
+    elif change == "new_file":
+        assert "第三化工" in text
+    elif change == "removed_file":
+        assert "另一化工" not in text
+    elif change == "template":
+        assert "跳至正文" in site.read("index.html")
+    elif change == "static":
+        assert site.read("theme/css/site.css") == "body { color: #111; }\n"
+    # and the build after that, with nothing changed, is skipped again
+    assert UNCHANGED in build(site, as_of, settings=settings, **env)[0].out
+
+
+@pytest.mark.parametrize("tamper", ["edited", "added", "removed", "folder"])
+def test_output_changed_by_hand_is_built_again_and_repaired(tmp_path: Path, tamper: str):
+    site = make_site(tmp_path / "s")
+    assert build(site)[0].code == 0
+    expected = site.tree_digest()
+    page = site.output / "index.html"
+    if tamper == "edited":  # same size, written in place: a new mtime
+        data = page.read_bytes()
+        page.write_bytes(data.replace("首页".encode(), "首頁".encode()))
+    elif tamper == "added":
+        (site.output / "extra.html").write_text("<p>不该发布</p>", encoding="utf-8")
+    elif tamper == "removed":
+        page.unlink()
+    else:
+        (site.output / "leftover").mkdir()
+    r, _ = build(site)
+    assert r.code == 0 and UNCHANGED not in r.out
+    assert site.tree_digest() == expected
+    assert not (site.output / "leftover").exists()
+
+
+def test_cache_off_or_skipping_off_builds_every_time(tmp_path: Path):
+    site = make_site(tmp_path / "s")
+    for env in ({"GONGSHI_CACHE": "0"}, {"GONGSHI_SKIP_UNCHANGED": "0"}):
+        assert build(site, **env)[0].code == 0
+        r, stats = build(site, **env)
+        assert r.code == 0 and UNCHANGED not in r.out and "pages" in stats["stages"]
+
+
+def test_while_another_build_holds_output_nothing_is_skipped_or_written(tmp_path: Path):
+    site = make_site(tmp_path / "s")
+    assert build(site)[0].code == 0
+    before = stats_of(site)
+    other = Publisher(site.output)
+    assert other.lock()
+    try:
+        r, _ = build(site)
+    finally:
+        other.unlock()
+    assert r.code == 2 and "另一个生成任务" in r.err and UNCHANGED not in r.out
+    assert stats_of(site) == before
+
+
+def test_a_file_edited_while_the_build_reads_it_is_not_taken_as_built(tmp_path: Path):
+    site = make_site(tmp_path / "s")
+    inputs = Inputs({}, None, site.content, REPO / "theme", date(2026, 11, 22))
+    assert inputs.digest and inputs.unchanged_since()
+    p = site.content / "post/penalties/p1.md"
+    p.write_bytes(p.read_bytes())  # same bytes, written again: the build may have read either
+    assert not inputs.unchanged_since()
+    assert Inputs({}, None, site.content, REPO / "theme", date(2026, 11, 22)).digest == inputs.digest
+    assert Inputs({}, None, site.content, REPO / "theme", date(2026, 11, 23)).digest != inputs.digest
+    assert Inputs({"GONGSHI_X": object()}, None, site.content, REPO / "theme", date(2026, 11, 22)).digest is None
