@@ -36,6 +36,7 @@ the measured figure next to them.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import shutil
@@ -162,9 +163,12 @@ def measure(label: str, n: int, cmd: list[str], cwd: Path, env: dict[str, str], 
 # -- one N ----------------------------------------------------------------------------------------
 
 def snapshot(dest: Path) -> Path:
-    """Copy the code under test (generator/, redaction/, theme/, pelicanconf.py)."""
+    """Copy the code under test (generator/, redaction/, theme/, pelicanconf.py), compiled to
+    bytecode once like an installed package (Pelican and the libraries are; this machine sets
+    PYTHONDONTWRITEBYTECODE, so without it every gongshi run would compile its modules again)."""
     for name in ("generator", "redaction", "theme"):
         shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        compileall.compile_dir(dest / name, quiet=1)
     shutil.copy2(REPO / "pelicanconf.py", dest / "pelicanconf.py")
     return dest
 

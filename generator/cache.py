@@ -239,7 +239,8 @@ class BuildCache:
             conn.execute(f"CREATE TABLE IF NOT EXISTS kv_{kind} (key TEXT PRIMARY KEY, gen INTEGER, value BLOB)")
         conn.execute("CREATE TABLE IF NOT EXISTS outputs (output TEXT PRIMARY KEY, code TEXT, manifest BLOB)")
         # The last published build of each output: generator.unchanged
-        conn.execute("CREATE TABLE IF NOT EXISTS builds (output TEXT PRIMARY KEY, inputs TEXT, tree TEXT, outcome BLOB)")
+        conn.execute("CREATE TABLE IF NOT EXISTS published (output TEXT PRIMARY KEY, meta TEXT, inputs TEXT, tree TEXT, "
+                     "outcome BLOB)")
         conn.execute("SELECT count(*) FROM meta").fetchone()  # raises DatabaseError on a broken file
         return conn
 
@@ -299,29 +300,31 @@ class BuildCache:
     def save_manifest(self, output: str, manifest: Mapping[str, tuple]) -> None:
         self.pending_manifest = (output, zlib.compress(dumps(dict(manifest)), 1))
 
-    def last_build(self, output: str) -> tuple[str, str, bytes] | None:
-        """(inputs digest, tree digest, outcome) of the last published build of `output`
-        (generator.unchanged), or None."""
+    def last_build(self, output: str) -> tuple[str, str, str, bytes] | None:
+        """(meta digest, inputs digest, tree digest, outcome) of the last published build of
+        `output` (generator.unchanged), or None."""
         conn = self._db()
         if conn is None:
             return None
         try:
-            row = conn.execute("SELECT inputs, tree, outcome FROM builds WHERE output=?", (output,)).fetchone()
+            row = conn.execute("SELECT meta, inputs, tree, outcome FROM published WHERE output=?", (output,)).fetchone()
         except sqlite3.Error as exc:
             log.warning("构建缓存不可用：%s", exc)
             return None
-        return None if row is None else (row[0], row[1], row[2])
+        return None if row is None else tuple(row)
 
-    def remember_build(self, output: str, inputs: str | None, tree: str | None, outcome: bytes) -> None:
+    def remember_build(self, output: str, meta: str | None, inputs: str | None, tree: str | None,
+                       outcome: bytes) -> None:
         """Record the build just published into `output`; without digests, forget the last one."""
         conn = self._db()
         if conn is None:
             return
         try:
-            if inputs is None or tree is None:
-                conn.execute("DELETE FROM builds WHERE output=?", (output,))
+            if meta is None or inputs is None or tree is None:
+                conn.execute("DELETE FROM published WHERE output=?", (output,))
             else:
-                conn.execute("INSERT OR REPLACE INTO builds VALUES (?, ?, ?, ?)", (output, inputs, tree, outcome))
+                conn.execute("INSERT OR REPLACE INTO published VALUES (?, ?, ?, ?, ?)",
+                             (output, meta, inputs, tree, outcome))
         except sqlite3.Error as exc:
             log.warning("构建缓存写入失败（不影响本次生成）：%s", exc)
 

@@ -109,6 +109,8 @@ def build(content: str | None, output: str | None, as_of: date | None, settings_
         state = getattr(pelican, "_gongshi", None)
         if state is None:
             raise click.ClickException("pelicanconf.py 没有启用 gongshi 插件（PLUGINS 中应包含 generator.pelican_plugin）。")
+        if inputs is not None:
+            inputs.finish()  # the inputs are read before the build reads them
         try:
             pelican.run()
         except BaseException:
@@ -129,7 +131,7 @@ def build(content: str | None, output: str | None, as_of: date | None, settings_
     if cache is not None and inputs is not None and state.published:
         # Only when nothing was edited while the build read it: the digest is what was built.
         same = inputs.unchanged_since()
-        cache.remember_build(os.fspath(state.publisher.output), inputs.digest if same else None,
+        cache.remember_build(os.fspath(state.publisher.output), inputs.meta, inputs.digest if same else None,
                              unchanged.tree_digest(state.publisher.output), unchanged.dumps(outcome))
         cache.close()
     sys.exit(outcome.exit_code)
@@ -150,14 +152,18 @@ def _unchanged_build(settings: dict[str, Any], settings_file: str | None, starte
                               Path(settings["THEME"]), date.fromisoformat(settings["GONGSHI_AS_OF"]))
     publisher = Publisher(Path(settings["OUTPUT_PATH"]))
     last = cache.last_build(os.fspath(publisher.output)) if unchanged.enabled(settings) else None
-    if inputs.digest is None or last is None or last[0] != inputs.digest or not publisher.lock():
-        cache.close()  # reopened after the build (forked workers must not share the connection)
+    cache.close()  # reopened after the build (forked processes must not share the connection)
+    if inputs.meta is None or last is None or last[0] != inputs.meta:
+        # Another date, settings or code: no skipping; the files are hashed meanwhile (for the next build).
+        inputs.read_in_background()
+        return inputs, cache
+    inputs.read()
+    if inputs.digest != last[1] or not publisher.lock():
         return inputs, cache
     try:  # under the lock: no other build is swapping output/ meanwhile
-        outcome = unchanged.loads(last[2]) if unchanged.tree_digest(publisher.output) == last[1] else None
+        outcome = unchanged.loads(last[3]) if unchanged.tree_digest(publisher.output) == last[2] else None
     finally:
         publisher.unlock()
-    cache.close()
     if outcome is None:
         return inputs, cache
     elapsed = time.perf_counter() - started

@@ -101,20 +101,26 @@ def _plain(value: Any) -> Any:
 
 
 class Inputs:
-    """Everything a build reads, hashed (digest), and when each file last changed (stamps)."""
+    """What a build reads: `meta` (gongshi's code, the libraries, the settings and GONGSHI_*
+    environment, the as-of date: cheap), then once the files are read `digest` (meta and every
+    file of content/ and theme/) and `stamps` (each file's inode, size, mtime and ctime as it
+    was read). None where something cannot be hashed with confidence (a setting that is not
+    plain data, an unreadable file): such a build is never skipped nor recorded."""
 
     def __init__(self, settings: Mapping[str, Any], settings_file: Path | None, content_dir: Path,
                  theme_dir: Path, as_of: date):
         self.settings_file = Path(settings_file) if settings_file else None
         self.roots = [Path(content_dir).resolve(), Path(theme_dir).resolve()]
+        self.meta: str | None = None
         self.digest: str | None = None
         self.stamps: str | None = None
+        self._child: tuple[int, int] | None = None
         try:
-            self.digest, self.stamps = self._hash(settings, as_of)
-        except (OSError, ValueError):  # a setting that is not plain data, an unreadable file
-            self.digest = self.stamps = None
+            self.meta = self._meta(settings, as_of)
+        except (OSError, ValueError):
+            pass
 
-    def _hash(self, settings: Mapping[str, Any], as_of: date) -> tuple[str, str]:
+    def _meta(self, settings: Mapping[str, Any], as_of: date) -> str:
         from importlib import metadata
 
         from .cache import code_version
@@ -127,16 +133,64 @@ class Inputs:
         h.update(repr(plain).encode("utf-8", "surrogateescape") + b"\0")
         env = sorted((k, v) for k, v in os.environ.items() if k.startswith("GONGSHI_") and k not in _NOT_INPUTS)
         h.update(repr(env).encode("utf-8", "surrogateescape") + b"\0")
-        stamps = hashlib.sha256()
-        if self.settings_file is not None:
-            with open(self.settings_file, "rb") as f:
-                h.update(f.read())
-                stamps.update(_stamp("settings", os.fstat(f.fileno())))
         for root in self.roots:
-            h.update(b"\0R" + os.fspath(root).encode("utf-8", "surrogateescape") + b"\0")
-            stamps.update(b"R" + os.fspath(root).encode("utf-8", "surrogateescape") + b"\0")
-            _walk(root, h, stamps)
-        return h.hexdigest(), stamps.hexdigest()
+            h.update(b"R" + os.fspath(root).encode("utf-8", "surrogateescape") + b"\0")
+        return h.hexdigest()
+
+    def read(self) -> None:
+        """Read and hash every file (the settings file, content/, theme/) now."""
+        if self.meta is None:
+            return
+        h = hashlib.sha256(self.meta.encode() + b"\0")
+        stamps = hashlib.sha256()
+        try:
+            if self.settings_file is not None:
+                with open(self.settings_file, "rb") as f:
+                    h.update(f.read())
+                    stamps.update(_stamp("settings", os.fstat(f.fileno())))
+            for root in self.roots:
+                h.update(b"\0R\0")
+                stamps.update(b"R\0")
+                _walk(root, h, stamps)
+        except OSError:
+            return
+        self.digest, self.stamps = h.hexdigest(), stamps.hexdigest()
+
+    def read_in_background(self) -> None:
+        """read() in a forked process while the build starts up; finish() collects it, and must
+        be called before the build reads any input (the digest must be of files read before
+        the build reads them: unchanged_since() then shows any edit in between)."""
+        if self.meta is None:
+            return
+        from .parallel import die_with_parent
+
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: hash, hand over (a few bytes: the pipe never blocks), exit
+            try:
+                die_with_parent()
+                os.close(r)
+                self.read()
+                os.write(w, pickle.dumps((self.digest, self.stamps)))
+            finally:
+                os._exit(0)
+        os.close(w)
+        self._child = (pid, r)
+
+    def finish(self) -> None:
+        """Wait for read_in_background()."""
+        if self._child is None:
+            return
+        pid, r = self._child
+        self._child = None
+        chunks = []
+        with os.fdopen(r, "rb") as f:
+            chunks.append(f.read())
+        os.waitpid(pid, 0)
+        try:
+            self.digest, self.stamps = pickle.loads(b"".join(chunks))
+        except Exception:  # the child died: nothing to record
+            self.digest = self.stamps = None
 
     def unchanged_since(self) -> bool:
         """True when no file was added, removed or changed since the digest was taken (the build
@@ -148,7 +202,7 @@ class Inputs:
             if self.settings_file is not None:
                 stamps.update(_stamp("settings", os.stat(self.settings_file)))
             for root in self.roots:
-                stamps.update(b"R" + os.fspath(root).encode("utf-8", "surrogateescape") + b"\0")
+                stamps.update(b"R\0")
                 _walk(root, None, stamps)
         except OSError:
             return False
