@@ -365,6 +365,8 @@ def test_cache_generations_drop_unused_entries(tmp_path: Path):
     assert c.get_many("records", ["old", "new"]) == {"new": b"2"}
     with sqlite3.connect(c.path) as conn:
         assert conn.execute("select count(*) from kv_records").fetchone()[0] == 2
+        # the marks of use are dropped with what they mark, or when too old to matter
+        assert {k for (k,) in conn.execute("select key from used_records")} <= {"kept"}
     c.close()
 
 

@@ -215,11 +215,14 @@ def _reference_buckets(docs: list[si.PageDoc], buckets: int) -> list[bytes]:
     return out
 
 
-def test_bucket_files_match_the_plain_dict_of_lists_at_scale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+@pytest.mark.parametrize("processes", [1, 2])  # 2: a forked helper writes every other file
+def test_bucket_files_match_the_plain_dict_of_lists_at_scale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             processes: int):
     monkeypatch.setattr(si, "TARGET_POSTINGS_PER_BUCKET", 500)  # several buckets from a few thousand pages
     docs = _many_docs(2500, 7)
-    stats = si.write_index(tmp_path, docs)
+    stats = si.write_index(tmp_path, docs, processes=processes)
     assert stats["buckets"] > 8
+    assert stats["tokens"] == len({t for d in docs for t in d.token_list()})
     root = tmp_path / si.INDEX_DIR
     got = [gzip.decompress((root / f"t/{b:03x}.json.gz").read_bytes()) for b in range(stats["buckets"])]
     ref = _reference_buckets(docs, stats["buckets"])
