@@ -13,7 +13,10 @@ a site.yaml into a temp dir, then times, each in its own subprocess:
                     no content change (the daily timer): warm cache; the first build
                     after a full one, so its spare tree (generator/publish.py) is new
   gongshi nightly #2  the next night (as-of +2 days): the daily timer's steady state
-  gongshi same day  again with the same as-of date (a staff re-run, nothing changed)
+  gongshi same day  again with the same as-of date (a staff re-run, nothing changed):
+                    nothing to do (generator/unchanged.py)
+  gongshi same, staged  the same with GONGSHI_SKIP_UNCHANGED=0: every stage runs on a
+                    warm cache (what the stages cost when nothing changed)
   pelican           stock Pelican 4 (`pelican content -s pelicanconf.py`, default theme
                     and settings) on the same records written as plain Markdown articles
 
@@ -201,10 +204,10 @@ def bench_n(n: int, work: Path, args: argparse.Namespace) -> list[Run]:
     content, output = root / "site" / "content", root / "site" / "output"
     runs = []
 
-    def gongshi(label: str, as_of: date) -> Run:
+    def gongshi(label: str, as_of: date, **more_env: str) -> Run:
         cmd = [sys.executable, "-m", "generator", "build", "--content", str(content), "--output", str(output),
                "--as-of", as_of.isoformat()]
-        r = measure(label, n, cmd, code, env, output, root / "stats.json")
+        r = measure(label, n, cmd, code, {**env, **more_env}, output, root / "stats.json")
         if r.code not in (0, 1):
             print(f"   {label} FAILED (exit {r.code}):\n{r.stderr[-3000:]}", flush=True)
         runs.append(r)
@@ -213,7 +216,8 @@ def bench_n(n: int, work: Path, args: argparse.Namespace) -> list[Run]:
     gongshi("gongshi full", AS_OF)
     gongshi("gongshi nightly", AS_OF + timedelta(days=1))
     gongshi("gongshi nightly #2", AS_OF + timedelta(days=2))
-    gongshi("gongshi same day", AS_OF + timedelta(days=2))
+    gongshi("gongshi same day", AS_OF + timedelta(days=2))  # nothing changed: nothing to do
+    gongshi("gongshi same, staged", AS_OF + timedelta(days=2), GONGSHI_SKIP_UNCHANGED="0")  # every stage runs
     if n <= args.pelican_max:
         pelican = str(Path(sys.executable).with_name("pelican"))
 
@@ -318,6 +322,11 @@ def targets(all_runs: dict[int, list[Run]]) -> None:
                 pct = 100 * night.wall / full.wall
                 print(f"   N={n:,}: no-change nightly rebuild ({what} night) < 10% of a full build: {pct:.0f}% "
                       f"({night.wall:.2f} s vs {full.wall:.2f} s) -> {'met' if pct < 10 else 'NOT met'}")
+        same = by.get("gongshi same day")
+        if full and same:
+            print(f"   N={n:,}: rebuild with nothing changed, same date (reported, no target): "
+                  f"{100 * same.wall / full.wall:.0f}% ({same.wall:.2f} s"
+                  + (", nothing to do" if same.stats.get("unchanged") else "") + ")")
         if full and n >= 10_000:
             peak = max(r.peak_tree_pss_kb for r in runs if r.label.startswith("gongshi")) / 1024
             rss = max(r.maxrss_kb for r in runs if r.label.startswith("gongshi")) / 1024
