@@ -674,10 +674,26 @@ class PageCache:
             return None
         if site is not real:
             try:
-                return self._done(rel, renderer.render_page(rel, template, site, ctx), NONCE, key)
+                html = self._done(rel, renderer.render_page(rel, template, site, ctx), NONCE, key)
+                return None if self._same_as_published(rel, key) else html
             except AsOfUsed:
                 pass
         return self._done(rel, renderer.render_page(rel, template, real, ctx), "", key and self._dated(key))
+
+    def _same_as_published(self, rel: str, key: str | None) -> bool:
+        """A page or file made again (something it was given changed, say an application's count
+        of working days left that no template shows) into exactly the bytes of the published
+        file: that file is linked in instead of a new one written, as if its key had not changed
+        (the next build links it under the new key). Only for pages without the date on them
+        (their digest is then of the very bytes), and only while the published file is untouched."""
+        now = self.pages.get(rel)
+        got = self.reuse.previous.get(rel) if self.reuse is not None else None
+        if got is None or now is None or key is None or now[2] != key or (got[4], got[5]) != now[:2]:
+            return False
+        if self.reuse._link(rel, (got[0],), self.reuse.staging) is None:
+            return False
+        self.linked.add(rel)
+        return True
 
     def file(self, renderer: Any, rel: str, inputs: tuple, produce: Callable[[], str | bytes]) -> str | bytes | None:
         """Renderer.file through the reuse manifest: None when the last build's file was linked in.
@@ -690,8 +706,8 @@ class PageCache:
         if self._linked(rel, key and (key,)):
             return None
         data = produce()
-        self.pages[rel] = ("", False, key)
-        return data
+        self.pages[rel] = (digest(data), False, key)
+        return None if self._same_as_published(rel, key) else data
 
     def _linked(self, rel: str, keys: tuple[str, ...] | None) -> bool:
         """Link the last build's file of one of these keys into the staging tree (counted)."""

@@ -210,6 +210,45 @@ def test_a_new_date_changes_exactly_the_pages_whose_state_changed(tmp_path: Path
     assert_same_tree(cold(site, B), site.output)
 
 
+APPLICATION = """\
+number: SQ-1
+applicant: {name: 测试物流有限公司, kind: organization}
+item: 危险化学品经营许可证核发
+received: 2026-11-16
+events:
+  - {date: 2026-11-16, state: 受理}
+"""
+
+
+@pytest.mark.parametrize("env", [{}, {"GONGSHI_WORKERS": "2", "GONGSHI_PARALLEL_MIN_ITEMS": "1"}])
+def test_a_page_rendered_again_into_the_same_bytes_is_the_published_file(tmp_path: Path, env: dict):
+    """A pending application's working days left change every working day; no page shows the
+    count, so its page comes out the same: the build links the published file instead of
+    writing a copy (a deployment that syncs changed files sees none)."""
+    site = make_site(tmp_path / "s")
+    site.write("in-process/applications/sq-1.yaml", APPLICATION)
+    build(site, A, **env)
+    before = {rel: (site.output / rel).stat().st_ino for rel in tree(site.output)}
+    old = tree(site.output)
+    stats = build(site, "2026-11-23", **env)  # Monday: one working day more, no state changes
+    assert stats["cache"]["views"][1] >= 1  # the application's view was built again
+    page = "in-process/applications/sq-1.html"
+    assert tree(site.output)[page] == old[page]
+    assert (site.output / page).stat().st_ino == before[page]
+    changed = [rel for rel, data in tree(site.output).items() if old.get(rel) != data]
+    assert not changed
+    # Every page and data file is the published one (theme files, robots.txt and attachments are
+    # copied every build; the search index is each tree's own, generator.publish)
+    copied = ("search/idx/", "theme/", "files/", "robots.txt")
+    relinked = [rel for rel, ino in before.items() if (site.output / rel).stat().st_ino != ino
+                and not rel.startswith(copied)]
+    assert not relinked, relinked
+    assert_same_tree(cold(site, "2026-11-23"), site.output)
+    # and the next day it is linked under its new key without rendering
+    third = build(site, "2026-11-23", **env)
+    assert third["cache"]["pages"][1] == 0
+
+
 POOL = {"GONGSHI_WORKERS": "2", "GONGSHI_PARALLEL_MIN_ITEMS": "1"}  # the pool and the index child, small sites too
 
 
