@@ -331,7 +331,7 @@ def render_details(renderer: Any, views: Sequence[Any], workers: int, min_items:
         if pages is None or os.getpid() == parent:
             return mine.files, None, None
         rels = [v.url for v in views[start:stop]]
-        info = ({r: pages.pages[r] for r in rels if r in pages.pages},
+        info = ({r: pages.pages[r] for r in mine.files if r in pages.pages},  # attachments too
                 {r: pages.docs.pop(r) for r in rels if r in pages.docs}, pages.formats)
         return mine.files, pages.cache.take_delta(), info
 
@@ -363,4 +363,4 @@ def _render_detail(renderer: Any, v: Any) -> None:
     """One detail page (through the page cache when there is one) and its attachments."""
     renderer.render_detail(v)
     for a in v.attachments:
-        renderer.write(a["url"], Path(a["src"]).read_bytes())
+        renderer.copy(a["url"], Path(a["src"]).read_bytes())

@@ -8,6 +8,7 @@ as-of date, and files are written with fixed newlines.
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import io
 import json
@@ -184,6 +185,12 @@ class Renderer:
             data = produce()
         self.write(rel, data)
 
+    def copy(self, rel: str, data: bytes | str) -> None:
+        """A file written as it is (theme files, attachments, robots.txt): the published file is
+        linked in when it has the same bytes, so a build writes only what changed."""
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        self.file(rel, ("copy", hashlib.sha256(raw).hexdigest()), lambda: raw)
+
     def page(self, rel: str, template: str, **ctx: Any) -> None:
         if self.pages is not None:
             html = self.pages.page(self, rel, template, ctx)
@@ -267,16 +274,16 @@ class Renderer:
             for v in views:
                 self.render_detail(v)
                 for a in v.attachments:
-                    self.write(a["url"], Path(a["src"]).read_bytes())
+                    self.copy(a["url"], Path(a["src"]).read_bytes())
         self.render_sitemap(views)
-        self.write("robots.txt", self._robots())
+        self.copy("robots.txt", self._robots())
         return self.written.files
 
     def copy_static(self) -> None:
         src = self.theme_dir / "static"
         for path in sorted(src.rglob("*")):
             if path.is_file():
-                self.write("theme/" + path.relative_to(src).as_posix(), path.read_bytes())
+                self.copy("theme/" + path.relative_to(src).as_posix(), path.read_bytes())
 
     def render_type(self, t: str, items: list[PublicView]) -> None:
         rt = TYPES[t]
