@@ -2,7 +2,7 @@
 
 Same content + same as-of date = byte-identical output/ (tests/test_cache.py). So when
 everything a build reads hashes to what the last published build of the same output/ read
-(`inputs_digest`: every file under content/ and theme/, the settings file and the resolved
+(`Inputs`: every file under content/ and theme/, the settings file and the resolved
 settings, GONGSHI_* environment variables, the as-of date, gongshi's own code and the
 version of every installed library), and output/ is still exactly the tree that build
 published (`tree_digest`: every file's and folder's name, inode, size and mtime; a file
@@ -10,7 +10,8 @@ edited, added or removed by hand changes it), the build would write that very tr
 `gongshi build` then repeats the last build's messages and exit code and touches nothing.
 
 Anything in doubt means an ordinary build: no cache, another build holding the lock, an
-unreadable file, a different output path.
+unreadable file, a symlink under content/ or theme/ (what it points to could change unseen),
+a different output path.
 """
 
 from __future__ import annotations
@@ -71,12 +72,13 @@ def _files(root: Path, into: Any) -> Iterator[tuple[str, os.DirEntry]]:
 
 def _walk(root: Path, contents: Any, stamps: Any) -> None:
     """Every file under root: its name and bytes into contents (None: not read), its name,
-    inode, size, mtime and ctime into stamps. A symlink counts as its target's name."""
+    inode, size, mtime and ctime into stamps. ValueError on a symlink."""
     for name, e in _files(root, stamps):
-        if e.is_symlink():
-            link = os.readlink(e.path).encode("utf-8", "surrogateescape")
-            stamps.update(b"L" + _stamp(name, e.stat(follow_symlinks=False)) + link + b"\0")
-        elif contents is None:
+        if e.is_symlink():  # its target may be anywhere, edited without a trace here
+            raise ValueError(f"symlink: {name}")
+        if not e.is_file(follow_symlinks=False):  # a pipe or device: not something to read
+            raise ValueError(f"not a file: {name}")
+        if contents is None:
             stamps.update(b"F" + _stamp(name, e.stat(follow_symlinks=False)))
         else:
             with open(e.path, "rb") as f:
@@ -152,7 +154,7 @@ class Inputs:
                 h.update(b"\0R\0")
                 stamps.update(b"R\0")
                 _walk(root, h, stamps)
-        except OSError:
+        except (OSError, ValueError):
             return
         self.digest, self.stamps = h.hexdigest(), stamps.hexdigest()
 
@@ -204,7 +206,7 @@ class Inputs:
             for root in self.roots:
                 stamps.update(b"R\0")
                 _walk(root, None, stamps)
-        except OSError:
+        except (OSError, ValueError):
             return False
         return stamps.hexdigest() == self.stamps
 

@@ -188,3 +188,7 @@ def test_a_file_edited_while_the_build_reads_it_is_not_taken_as_built(tmp_path: 
     assert (again.digest, again.meta) == (first.digest, first.meta) and again.unchanged_since()
     assert inputs(site, date(2026, 11, 23)).digest != first.digest
     assert inputs(site, GONGSHI_X=object()).digest is None  # not plain data: never skipped
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text(PENALTY_ORG, encoding="utf-8")
+    (site.content / "post/penalties/linked.md").symlink_to(outside)
+    assert inputs(site).digest is None  # what a symlink points to could change unseen: never skipped
