@@ -59,6 +59,7 @@ INDEX_DIR = "search/idx"
 FORMAT = 1
 CHUNK = 10  # documents per text chunk (one chunk is fetched per displayed result)
 TARGET_POSTINGS_PER_BUCKET = 4000
+POSTINGS_PER_PART = 8_000_000  # write_index: bucket texts of a bigger index are made in parts
 MAX_BUCKETS = 4096
 BODY_ATTR = "data-pagefind-body"
 IGNORE_ATTR = "data-pagefind-ignore"
@@ -690,10 +691,13 @@ class Vocabulary:
 _POW10 = tuple(10 ** k for k in range(1, 19))  # int64 holds up to 10 ** 18
 
 
-def _bucket_texts(per_doc: list[Any], vocab: Vocabulary, buckets: int) -> tuple[list[bytes], int]:
-    """The JSON text of every bucket file (json.dumps(..., sort_keys=True) of {token: delta-coded
-    document numbers}, as compact bytes) for documents numbered 0, 1, ... in the order of per_doc
-    (each a numpy uint32 array of token numbers); and the number of distinct tokens.
+def _bucket_texts(per_doc: list[Any], vocab: Vocabulary, buckets: int, part: int = 0,
+                  parts: int = 1) -> tuple[dict[int, bytes], int]:
+    """The JSON text of the bucket files b with b % parts == part (json.dumps(..., sort_keys=True)
+    of {token: delta-coded document numbers}, as compact bytes) for documents numbered 0, 1, ...
+    in the order of per_doc (each a numpy uint32 array of token numbers), as {b: text}; and the
+    number of distinct tokens in all buckets. A token's list does not depend on other tokens,
+    so a big index is made a part at a time (write_index): its temporary arrays are per part.
 
     All per-posting work is in numpy, with as few and as small temporary arrays as it takes:
     at 10,000 records there are 2.7 million postings, and first touching fresh memory is a
@@ -703,9 +707,20 @@ def _bucket_texts(per_doc: list[Any], vocab: Vocabulary, buckets: int) -> tuple[
     lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(per_doc))
     tids = np.concatenate(per_doc) if per_doc else np.zeros(0, dtype=np.uint32)
     present = np.flatnonzero(np.bincount(tids, minlength=len(vocab.tokens)))
+    distinct = len(present)
+    bucket_of = np.frombuffer(vocab.hashes, dtype=np.uint32)[present].astype(np.int64) & (buckets - 1)
+    doc_of = None
+    if parts > 1:  # this part's tokens and their postings only
+        mine = bucket_of % parts == part
+        present, bucket_of = present[mine], bucket_of[mine]
+        wanted = np.zeros(len(vocab.tokens), dtype=bool)
+        wanted[present] = True
+        keep = wanted[tids]
+        doc_of = np.repeat(np.arange(len(per_doc), dtype=np.uint64), lengths)[keep]
+        tids = tids[keep]
+        del keep, wanted
     n = len(present)
     # Tokens in file order: by bucket, then by code points within a bucket.
-    bucket_of = np.frombuffer(vocab.hashes, dtype=np.uint32)[present].astype(np.int64) & (buckets - 1)
     order = np.lexsort((vocab.rank()[present], bucket_of))
     place = np.zeros(len(vocab.tokens), dtype=np.uint64)
     place[present[order]] = np.arange(n, dtype=np.uint64)
@@ -715,7 +730,8 @@ def _bucket_texts(per_doc: list[Any], vocab: Vocabulary, buckets: int) -> tuple[
     del tids
     counts = np.bincount(pairs, minlength=n) if n else np.zeros(0, dtype=np.int64)
     pairs <<= np.uint64(shift)
-    pairs |= np.repeat(np.arange(len(per_doc), dtype=np.uint64), lengths)
+    pairs |= doc_of if doc_of is not None else np.repeat(np.arange(len(per_doc), dtype=np.uint64), lengths)
+    del doc_of
     pairs.sort(kind="stable")  # the fastest of numpy's sorts for these (measured)
     pairs &= np.uint64((1 << shift) - 1)  # now the document numbers, by token
     ends = np.cumsum(counts)
@@ -748,11 +764,11 @@ def _bucket_texts(per_doc: list[Any], vocab: Vocabulary, buckets: int) -> tuple[
     keys = vocab.keys()
     tok = present[order].tolist()
     edges = np.searchsorted(bucket_of[order], np.arange(buckets + 1)).tolist()
-    texts = []
-    for b in range(buckets):
-        parts = [keys[tok[i]] + b":[" + text[begin[i] : stop[i]] + b"]" for i in range(edges[b], edges[b + 1])]
-        texts.append(b"{" + b",".join(parts) + b"}")
-    return texts, n
+    texts = {}
+    for b in range(part, buckets, parts):
+        lists = [keys[tok[i]] + b":[" + text[begin[i] : stop[i]] + b"]" for i in range(edges[b], edges[b + 1])]
+        texts[b] = b"{" + b",".join(lists) + b"}"
+    return texts, distinct
 
 
 def _bucket_count(postings: int) -> int:
@@ -939,7 +955,13 @@ def write_index(out_dir: Path, pages: Iterable[PageDoc], processes: int = 1,
     per_doc = [d.tids for d in docs]  # type: ignore[attr-defined]
     total = sum(map(len, per_doc))
     buckets = _bucket_count(total)
-    texts, tokens = _bucket_texts(per_doc, vocab, buckets)
+    # A big index a part of the buckets at a time: its temporary arrays took ~1 GB at 28 million
+    # postings (100,000 records) in one go; 10,000 records (2.7 million) stay one part.
+    parts = min(buckets, -(-total // POSTINGS_PER_PART)) if total else 1
+    texts: dict[int, bytes] = {}
+    for part in range(parts):
+        made, tokens = _bucket_texts(per_doc, vocab, buckets, part, parts)
+        texts.update(made)
 
     def chunk_file(c: int) -> tuple[str, bytes]:
         chunk = [[d.url, d.title, d.type, d.date, " · ".join(d.statuses), d.text]

@@ -215,10 +215,14 @@ def _reference_buckets(docs: list[si.PageDoc], buckets: int) -> list[bytes]:
     return out
 
 
-@pytest.mark.parametrize("processes", [1, 2])  # 2: a forked helper writes every other file
+@pytest.mark.parametrize("processes,per_part", [(1, None), (2, None), (1, 20_000), (2, 20_000)])
 def test_bucket_files_match_the_plain_dict_of_lists_at_scale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                             processes: int):
+                                                             processes: int, per_part: int | None):
+    """processes 2: a forked helper writes every other file; per_part: the bucket texts are made
+    a part of the buckets at a time (as for 100,000 records)."""
     monkeypatch.setattr(si, "TARGET_POSTINGS_PER_BUCKET", 500)  # several buckets from a few thousand pages
+    if per_part:
+        monkeypatch.setattr(si, "POSTINGS_PER_PART", per_part)
     docs = _many_docs(2500, 7)
     stats = si.write_index(tmp_path, docs, processes=processes)
     assert stats["buckets"] > 8
