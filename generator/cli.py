@@ -167,8 +167,7 @@ def _unchanged_build(settings: dict[str, Any], settings_file: str | None, starte
     if outcome is None:
         return inputs, cache
     elapsed = time.perf_counter() - started
-    _tell(outcome, elapsed)
-    click.echo("内容、模板、设置和日期都与上次生成时相同，网站已是最新，未改动任何文件。")
+    _tell(outcome, elapsed, "内容、模板、设置和日期都与上次生成时相同，网站已是最新，未改动任何文件。网站共 ")
     stats_file = os.environ.get("GONGSHI_STATS_FILE")  # figures for bench/run.py
     if stats_file:
         Path(stats_file).write_text(json.dumps({"seconds": {"unchanged": elapsed}, "stages": {"unchanged": elapsed},
@@ -193,7 +192,7 @@ def _outcome(state: Any) -> Any:
     not_now = len(entries) - public - withheld - quarantined - withdrawn
     pages = sum(1 for f in state.files if f.endswith(".html"))
     before = (
-        f"已生成 {pages} 个页面：公开 {public} 条"
+        f"{pages} 个页面：公开 {public} 条"
         + (f"（另有撤回说明 {withdrawn} 条）" if withdrawn else "")
         + f"，不予公开 {withheld} 条，有错误未发布 {quarantined} 条"
         + (f"，未到公开日期、草稿或已撤下 {not_now} 条" if not_now else "")
@@ -203,10 +202,10 @@ def _outcome(state: Any) -> Any:
     return Outcome(messages, (before, after), EXIT_QUARANTINED if (quarantined or broken_files) else EXIT_OK)
 
 
-def _tell(outcome: Any, elapsed: float) -> None:
+def _tell(outcome: Any, elapsed: float, lead: str = "已生成 ") -> None:
     for text, colour in outcome.messages:
         click.secho(text, fg=colour, err=True)
-    click.echo(f"{outcome.summary[0]}，用时 {elapsed:.1f} 秒{outcome.summary[1]}")
+    click.echo(f"{lead}{outcome.summary[0]}，用时 {elapsed:.1f} 秒{outcome.summary[1]}")
 
 
 class _BuildProgress:
