@@ -690,7 +690,7 @@ class PageCache:
         got = self.reuse.previous.get(rel) if self.reuse is not None else None
         if got is None or now is None or key is None or now[2] != key or (got[4], got[5]) != now[:2]:
             return False
-        if self.reuse._link(rel, (got[0],), self.reuse.staging) is None:
+        if self.reuse.link(rel, (got[0],)) is None:
             return False
         self.linked.add(rel)
         return True
