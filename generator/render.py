@@ -306,33 +306,57 @@ class Renderer:
         years = sorted({v.year for v in listed if v.year}, reverse=True)
         year_links = [{"year": y, "url": f"{rt.folder}/{y}/index.html",
                        "count": sum(1 for v in listed if v.year == y)} for y in years]
-        self._paginate(f"{rt.folder}", listed, meta, common, year_links, None)
+        self._paginate(rt, listed, meta, common, year_links)
         for y in years:
             in_year = [v for v in listed if v.year == y]
             last_month = self.site.as_of.month if y == self.site.as_of.year else 12
             months = [
-                {"month": m, "items": [v for v in in_year if v.date and v.date.month == m]}
+                {"month": m, "items": [v for v in in_year if v.date and v.date.month == m],
+                 "url": f"{rt.folder}/{y}/{m:02d}/index.html"}
                 for m in range(last_month, 0, -1)
             ]
             self.page(f"{rt.folder}/{y}/index.html", "year.html",
                       meta=self.meta(f"{y}年{rt.label}", rt.label, COLUMN_TYPES[rt.section], _newest(in_year)),
                       year=y, months=months, years=year_links, **common)
 
-    def _paginate(self, folder: str, items: list[PublicView], meta: dict, common: dict,
-                  years: list, year: int | None) -> None:
+    def _paginate(self, rt: Any, items: list[PublicView], meta: dict, common: dict, years: list) -> None:
+        """Newest first, in pages of at most ``page_size`` that never span two months.
+
+        Pages are anchored to the calendar, not to a running count: a record entering or
+        leaving the site changes the pages of its own month only, where pages of a fixed size
+        counted from the newest record would all shift (and the nightly rebuild would rewrite
+        nearly every listing page). The type's ``index.html`` is the newest month's first page
+        plus the year counts and the withdrawal notices; ``YYYY/MM/index.html`` (and
+        ``index-K.html`` for a month of more than one page) are the month pages; records without
+        a date come last, under ``nodate/``.
+        """
         size = self.page_size
-        pages = max(1, (len(items) + size - 1) // size)
-        for n in range(1, pages + 1):
-            rel = f"{folder}/index.html" if n == 1 else f"{folder}/index-{n}.html"
-            chunk = items[(n - 1) * size : n * size]
-            pager = {
-                "page": n,
-                "pages": pages,
-                "prev": (f"{folder}/index.html" if n == 2 else f"{folder}/index-{n - 1}.html") if n > 1 else "",
-                "next": f"{folder}/index-{n + 1}.html" if n < pages else "",
-            }
-            self.page(rel, "listing.html", meta=meta, items=chunk, pager=pager, years=years,
-                      year=year, **common)
+        folder = rt.folder
+        months: dict[tuple[int, int] | None, list[PublicView]] = {}
+        for v in items:  # already newest first
+            months.setdefault((v.date.year, v.date.month) if v.date else None, []).append(v)
+        pages: list[tuple[str, str, list[PublicView], int, int, date | None]] = []
+        for key, in_month in months.items():
+            base = f"{folder}/{key[0]}/{key[1]:02d}" if key else f"{folder}/nodate"
+            label = f"{key[0]}年{key[1]}月" if key else "未注明日期"
+            count = (len(in_month) + size - 1) // size
+            newest = _newest(in_month)
+            for n in range(1, count + 1):
+                rel = f"{base}/index.html" if n == 1 else f"{base}/index-{n}.html"
+                pages.append((rel, label, in_month[(n - 1) * size : n * size], n, count, newest))
+        plain = [dict(y, count=None) for y in years]
+        for i, (rel, label, chunk, n, count, newest) in enumerate(pages):
+            pager = {"label": label, "page": n, "pages": count,
+                     "prev": pages[i - 1][0] if i > 0 else "",
+                     "next": pages[i + 1][0] if i + 1 < len(pages) else ""}
+            self.page(rel, "listing.html", meta=self.meta(f"{label}{rt.label}", rt.label,
+                                                           COLUMN_TYPES[rt.section], newest),
+                      items=chunk, pager=pager, years=plain, front=False, **common)
+        first = pages[0] if pages else None
+        pager = {"label": first[1], "page": 1, "pages": first[4], "prev": "",
+                 "next": pages[1][0] if len(pages) > 1 else ""} if first else {"label": "", "page": 1, "pages": 1, "prev": "", "next": ""}
+        self.page(f"{folder}/index.html", "listing.html", meta=meta, items=first[2] if first else [],
+                  pager=pager, years=years, front=True, **common)
 
     def render_detail(self, v: PublicView) -> None:
         rt = TYPES[v.type]

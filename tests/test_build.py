@@ -60,20 +60,55 @@ def test_government_meta_tags_and_footer(site: SiteDir):
     assert '<html lang="zh-CN">' in page and 'aria-label="主导航"' in page
 
 
-def test_listing_newest_first_paginated_and_empty_month(site: SiteDir):
-    for i in range(1, 24):
-        site.write(f"post/licenses/lic-{i:02d}.yaml", LICENSE.replace("2026-10-08", f"2026-09-{i:02d}")
-                   .replace("001号", f"{i:03d}号"))
+def _licenses(site: SiteDir, days: list[str]) -> None:
+    for day in days:
+        n = day.replace("-", "")
+        site.write(f"post/licenses/lic-{n}.yaml", LICENSE.replace("2026-10-08", day).replace("001号", f"{n}号"))
+
+
+def test_listing_newest_first_paginated_by_month_and_empty_month(site: SiteDir):
+    _licenses(site, [f"2026-09-{i:02d}" for i in range(1, 24)] + ["2026-08-05", "2026-08-20"])
     r = site.build()
     assert r.code == 0, r.err
     first = site.read("post/licenses/index.html")
-    assert first.index("lic-23.html") < first.index("lic-22.html")  # newest first
-    assert "第 1 / 2 页" in first and "index-2.html" in first
-    second = site.read("post/licenses/index-2.html")
-    assert "lic-01.html" in second and "lic-23.html" not in second
+    assert first.index("lic-20260923.html") < first.index("lic-20260922.html")  # newest first
+    assert "2026年9月（第 1 / 2 页）" in first and 'href="../../post/licenses/2026/09/index-2.html" rel="next"' in first
+    assert "lic-20260903.html" not in first and "2026年（25）" in first  # year counts on the front page
+    assert site.read("post/licenses/2026/09/index.html").count("licenses/lic-2026") == 20
+    second = site.read("post/licenses/2026/09/index-2.html")
+    assert "lic-20260901.html" in second and "lic-20260923.html" not in second
+    assert "lic-20260820.html" not in second  # a page never spans two months
+    assert 'href="../../../../post/licenses/2026/08/index.html" rel="next"' in second
+    assert 'href="../../../../post/licenses/2026/09/index.html" rel="prev"' in second
+    august = site.read("post/licenses/2026/08/index.html")
+    assert august.index("lic-20260820.html") < august.index("lic-20260805.html")
+    assert "2026年8月" in august and "第 1 / " not in august and 'rel="next"' not in august
+    assert "<title>2026年8月行政许可" in august
     year = site.read("post/licenses/2026/index.html")
     assert "本月无行政许可信息" in year  # e.g. 2026年11月 has none
+    assert 'href="../../../post/licenses/2026/09/index.html">2026年9月</a>' in year
     assert "<svg" in site.read("stats/index.html")
+
+
+def test_a_record_arriving_or_leaving_rewrites_only_its_own_months_listing_pages(site: SiteDir):
+    """Pages are anchored to months: the nightly rebuild does not shift every listing page."""
+    _licenses(site, [f"2026-09-{i:02d}" for i in range(1, 24)] + ["2026-08-05", "2026-08-20"])
+    assert site.build().code == 0
+    out = site.root / "output" / "post" / "licenses"
+    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.html")}
+    _licenses(site, ["2026-10-02"])  # a newer month begins
+    (site.content / "post/licenses/lic-20260805.yaml").unlink()  # an old one leaves
+    assert site.build().code == 0
+    after = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.html")}
+    changed = sorted(k for k in after if before.get(k) != after[k])
+    gone = sorted(set(before) - set(after))
+    # 2026/09/index.html only gains its "上一页" link to the new month; 2026/09/index-2.html is untouched
+    assert changed == ["2026/08/index.html", "2026/09/index.html", "2026/10/index.html", "2026/index.html",
+                       "index.html", "lic-20261002.html"], changed
+    assert gone == ["lic-20260805.html"]
+    assert b"lic-20261002.html" in after["index.html"] and b"lic-20260923.html" not in after["index.html"]
+    # the pager of the neighbouring months still leads through every page
+    assert b'2026/10/index.html" rel="prev"' in after["2026/09/index.html"]
 
 
 def test_pre_and_in_process_pages(site: SiteDir):
