@@ -10,13 +10,15 @@ therefore build the same site the same way.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
 import time
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from pelican import signals
 from pelican.generators import Generator
@@ -85,10 +87,11 @@ class GongshiGenerator(Generator):
         state.workers, state.min_items = workers_setting(self.settings), min_items_setting(self.settings)
         started = time.perf_counter()
         # GONGSHI_PROGRESS: optional callable(done, total) set by `gongshi build` (progress bar)
-        state.prepared = prepare(Path(self.path), state.as_of, policy,
-                                 progress=self.settings.get("GONGSHI_PROGRESS"),
-                                 cache=state.cache, workers=state.workers, min_items=state.min_items,
-                                 timings=state.stages)
+        with long_lived_objects():
+            state.prepared = prepare(Path(self.path), state.as_of, policy,
+                                     progress=self.settings.get("GONGSHI_PROGRESS"),
+                                     cache=state.cache, workers=state.workers, min_items=state.min_items,
+                                     timings=state.stages)
         state.seconds["prepare"] = time.perf_counter() - started
 
     def generate_output(self, writer: Any) -> None:
@@ -105,6 +108,27 @@ class GongshiGenerator(Generator):
         state.seconds["render_and_index"] = time.perf_counter() - started
         if state.cache is not None:
             state.cache.close()
+
+
+@contextmanager
+def long_lived_objects() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the site's records and views are loaded, then
+    move everything loaded out of its reach (gc.freeze).
+
+    prepare() allocates millions of objects that live until the build ends and form almost no
+    reference cycles. With the collector running, every time the heap had grown by a quarter a
+    full collection walked all of it again: ~0.4-0.5 s of a 10,000-record nightly rebuild (its
+    validate and views stages, measured with and without). Frozen objects are also not touched by
+    the collections of the render stage or of forked workers (no copy-on-write of their pages).
+    Cyclic garbage made during prepare() is kept until the process ends: a build is one process."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.freeze()
 
 
 def get_generators(pelican: Any) -> type:
