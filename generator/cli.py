@@ -111,6 +111,7 @@ def build(content: str | None, output: str | None, as_of: date | None, settings_
             raise click.ClickException("pelicanconf.py 没有启用 gongshi 插件（PLUGINS 中应包含 generator.pelican_plugin）。")
         if inputs is not None:
             inputs.finish()  # the inputs are read before the build reads them
+            state.content_files = inputs.content_files  # the loader need not read them again
         try:
             pelican.run()
         except BaseException:

@@ -157,9 +157,10 @@ class RecordStage:
     """
 
     def __init__(self, content_dir: Path, cache: BuildCache | None = None, workers: int = 1,
-                 min_items: int = DEFAULT_MIN_ITEMS):
+                 min_items: int = DEFAULT_MIN_ITEMS, known_files: dict[str, str] | None = None):
         self.content_dir = Path(content_dir)
         self.cache = cache
+        self.known_files = known_files if cache is not None else None  # relative name -> sha256 hex
         self.workers = workers
         self.min_items = min_items
         self._validated: dict[int, tuple[Record | None, list[Problem]]] = {}  # id(raw) -> result
@@ -168,7 +169,9 @@ class RecordStage:
 
     # Stage 1: files -> RawRecords (stand-ins with their validation done), through cache and pool.
     def load_all(self) -> tuple[list[RawRecord], list[Problem], list[Path]]:
-        """Every file is read (its bytes are its key); records are cached per group of files.
+        """Every file's bytes are its key; records are cached per group of files. A file hashed just
+        before the build (known_files, from generator.unchanged) is read only if its group is
+        parsed, and a group whose files changed after hashing is not cached.
 
         Groups end after a file whose path hashes to 0 mod GROUP (content-defined: adding or
         editing a file changes its own group's key only), so a rebuild looks up and unpickles
@@ -184,21 +187,29 @@ class RecordStage:
         # Plain strings instead of pathlib per file (10,000 files: ~0.3 s of the main process);
         # the same values as loader.display_path / type_for(relative dir) / Path.stem.
         parent = str(content_dir.parent) + os.sep
+        inside = str(content_dir) + os.sep
+        known = self.known_files or {}
+        hashes: list[str | None] = []  # the hash each file's key was made with (known, not read)
         types: dict[str, str | None] = {}
         for i, source in enumerate(sources):
             src = str(source)
-            try:
-                with open(src, "rb") as f:
-                    data = f.read()
-            except OSError:
-                data = None  # read_record_file reports it
+            sha = known.get(src[len(inside):]) if known and src.startswith(inside) else None
+            data = None
+            if sha is None:
+                try:
+                    with open(src, "rb") as f:
+                        data = f.read()
+                    sha = hashlib.sha256(data).hexdigest()
+                except OSError:
+                    pass  # read_record_file reports it
+            hashes.append(sha if data is None else None)
             shown = src[len(parent):] if src.startswith(parent) else loader.display_path(source, content_dir)
             datas.append(data)
-            if data is not None and cache is not None:
+            if sha is not None and cache is not None:
                 folder = src.rpartition(os.sep)[0]
                 if folder not in types:
                     types[folder] = loader.type_for(source.parent.relative_to(content_dir).as_posix())
-                keys.append(record_key(hashlib.sha256(data).hexdigest(), shown, src, source.stem, types[folder]))
+                keys.append(record_key(sha, shown, src, source.stem, types[folder]))
             else:
                 keys.append(None)
             if zlib.crc32(shown.encode("utf-8")) % RECORD_GROUP == 0 or i + 1 - start >= 4 * RECORD_GROUP:
@@ -210,20 +221,34 @@ class RecordStage:
         found = cache.get_many("records", [k for k in group_keys if k], count=False) if cache is not None else {}
         todo = [g for g, k in enumerate(group_keys) if k not in found]
 
-        def parse(i: int) -> tuple[RawRecord, Record | None, list[Problem], bool]:
-            raw = loader.read_record_file(sources[i], content_dir, datas[i])
+        def parse(i: int) -> tuple[RawRecord, Record | None, list[Problem], bool, bool]:
+            """(stub, record, problems, lists attachments, the bytes are those its key was made with)."""
+            data, same = datas[i], True
+            if data is None and hashes[i] is not None:  # its key is the hash taken before the build
+                try:
+                    with open(sources[i], "rb") as f:
+                        data = f.read()
+                    same = hashlib.sha256(data).hexdigest() == hashes[i]
+                except OSError:
+                    data, same = None, False  # read_record_file reports it
+            raw = loader.read_record_file(sources[i], content_dir, data)
             record, problems = validate(raw)
             stub = RawRecord(raw.path, raw.source, raw.rid, raw.type, {}, {}, "", raw.body_line, raw.digest)
-            return stub, record, problems, bool(raw.fields.get("attachments"))
+            return stub, record, problems, bool(raw.fields.get("attachments")), same
 
-        def load(first: int, last: int) -> list[tuple[bytes, bytes]]:
+        def load(first: int, last: int) -> list[tuple[bytes, bytes | None]]:
             """Per group to parse: pickled [(stub, record, problems, has attachments) ...], and the
             same for the cache with None for records that list attachments (checked against other
-            files, so parsed every time)."""
+            files, so parsed every time); None (not cached) when a file was edited since it was
+            hashed: what was parsed is not what the group's key says."""
             out = []
             for g in todo[first:last]:
-                results = [parse(i) for i in range(*groups[g])]
+                parsed_ = [parse(i) for i in range(*groups[g])]
+                results = [r[:4] for r in parsed_]
                 blob = dumps(results)
+                if not all(r[4] for r in parsed_):
+                    out.append((blob, None))
+                    continue
                 out.append((blob, dumps([None if r[3] else r for r in results]) if any(r[3] for r in results)
                             else blob))
             return out
@@ -239,10 +264,10 @@ class RecordStage:
             else:
                 blob, cached = next(parsed)
                 results = pickle.loads(blob)
-                if key is not None and cache is not None:
+                if key is not None and cache is not None and cached is not None:
                     cache.put("records", key, cached)
             for i, (result, rkey) in enumerate(zip(results, keys[a:b]), a):
-                stub, record, problems, _ = result if result is not None else parse(i)
+                stub, record, problems, _ = result if result is not None else parse(i)[:4]
                 raws.append(stub)
                 self._validated[id(stub)] = (record, problems)
                 if rkey is not None and record is not None:

@@ -37,6 +37,7 @@ class BuildState:
         self.publisher = publisher
         self.as_of = as_of
         self.prepared: Prepared | None = None
+        self.content_files: dict[str, str] | None = None  # generator.unchanged.Inputs.content_files
         self.files: list[str] = []
         self.index_stats: dict[str, Any] = {}
         self.published = False
@@ -91,7 +92,7 @@ class GongshiGenerator(Generator):
             state.prepared = prepare(Path(self.path), state.as_of, policy,
                                      progress=self.settings.get("GONGSHI_PROGRESS"),
                                      cache=state.cache, workers=state.workers, min_items=state.min_items,
-                                     timings=state.stages)
+                                     timings=state.stages, known_files=state.content_files)
         state.seconds["prepare"] = time.perf_counter() - started
 
     def generate_output(self, writer: Any) -> None:
@@ -149,6 +150,7 @@ def on_finalized(pelican: Any) -> None:
             "seconds": state.seconds, "stages": state.stages, "index": state.index_stats,
             "workers": state.workers,
             "cache": state.cache.summary() if state.cache is not None else None,
+            "content_files_hashed_before": len(state.content_files) if state.content_files is not None else None,
         }, ensure_ascii=False, default=str), encoding="utf-8")
 
 

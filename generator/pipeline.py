@@ -106,20 +106,23 @@ def load_site(content_dir: Path) -> tuple[dict[str, Any], list[Problem]]:
 def prepare(content_dir: Path, as_of: date, policy: Policy, views: bool = True,
             progress: Callable[[int, int], None] | None = None,
             cache: Any = None, workers: int = 1, min_items: int = 200,
-            timings: dict[str, float] | None = None) -> Prepared:
+            timings: dict[str, float] | None = None,
+            known_files: dict[str, str] | None = None) -> Prepared:
     """progress(done, total), when given, is called after each record is validated and
     after each is redacted (total = 2 x records): the CLI draws a progress bar with it.
 
     cache (generator.cache.BuildCache) and workers > 1 make the per-record stages reuse
     earlier results and use a process pool (generator.parallel); the result is the same.
-    timings, when given, receives the wall seconds of each stage (GONGSHI_STATS_FILE)."""
+    timings, when given, receives the wall seconds of each stage (GONGSHI_STATS_FILE).
+    known_files: content file (relative name) -> sha256 of its bytes, hashed just before (by
+    generator.unchanged): files whose records are cached under those hashes are not read again."""
     from .parallel import RecordStage
 
     clock = StageClock(timings)
     content_dir = Path(content_dir)
     cal = WorkCalendar(policy.extra_holidays, policy.extra_workdays)
     site, site_problems = load_site(content_dir)
-    stage = RecordStage(content_dir, cache, workers, min_items)
+    stage = RecordStage(content_dir, cache, workers, min_items, known_files)
     raws, stray, tables = stage.load_all()
     for table in tables:
         rows, table_problems = load_table(table, content_dir)

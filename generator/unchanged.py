@@ -70,9 +70,10 @@ def _files(root: Path, into: Any) -> Iterator[tuple[str, os.DirEntry]]:
         todo.extend(reversed(subdirs))
 
 
-def _walk(root: Path, contents: Any, stamps: Any) -> None:
+def _walk(root: Path, contents: Any, stamps: Any, each: dict[str, str] | None = None) -> None:
     """Every file under root: its name and bytes into contents (None: not read), its name,
-    inode, size, mtime and ctime into stamps. ValueError on a symlink."""
+    inode, size, mtime and ctime into stamps, its name -> sha256 of its bytes into `each` when
+    given. ValueError on a symlink."""
     for name, e in _files(root, stamps):
         if e.is_symlink():  # its target may be anywhere, edited without a trace here
             raise ValueError(f"symlink: {name}")
@@ -86,6 +87,8 @@ def _walk(root: Path, contents: Any, stamps: Any) -> None:
                 st = os.fstat(f.fileno())  # after reading: a later edit changes mtime and ctime
             contents.update(b"F" + name.encode("utf-8", "surrogateescape") + b"\0" +
                             len(data).to_bytes(8, "little") + data)
+            if each is not None:
+                each[name] = hashlib.sha256(data).hexdigest()
             stamps.update(b"F" + _stamp(name, st))
 
 
@@ -116,6 +119,9 @@ class Inputs:
         self.meta: str | None = None
         self.digest: str | None = None
         self.stamps: str | None = None
+        # content/'s files as read for `digest`: relative name -> sha256 hex of the bytes. The
+        # build's loader keys its parsed-record cache by these instead of reading every file again.
+        self.content_files: dict[str, str] | None = None
         self._child: tuple[int, int] | None = None
         try:
             self.meta = self._meta(settings, as_of)
@@ -150,13 +156,14 @@ class Inputs:
                 with open(self.settings_file, "rb") as f:
                     h.update(f.read())
                     stamps.update(_stamp("settings", os.fstat(f.fileno())))
-            for root in self.roots:
+            each: dict[str, str] = {}
+            for i, root in enumerate(self.roots):
                 h.update(b"\0R\0")
                 stamps.update(b"R\0")
-                _walk(root, h, stamps)
+                _walk(root, h, stamps, each if i == 0 else None)
         except (OSError, ValueError):
             return
-        self.digest, self.stamps = h.hexdigest(), stamps.hexdigest()
+        self.digest, self.stamps, self.content_files = h.hexdigest(), stamps.hexdigest(), each
 
     def read_in_background(self) -> None:
         """read() in a forked process while the build starts up; finish() collects it, and must
@@ -168,12 +175,13 @@ class Inputs:
 
         r, w = os.pipe()
         pid = os.fork()
-        if pid == 0:  # the child: hash, hand over (a few bytes: the pipe never blocks), exit
+        if pid == 0:  # the child: hash, hand over (finish() reads the pipe to its end), exit
             try:
                 die_with_parent()
                 os.close(r)
                 self.read()
-                os.write(w, pickle.dumps((self.digest, self.stamps)))
+                with os.fdopen(w, "wb") as f:
+                    f.write(pickle.dumps((self.digest, self.stamps, self.content_files)))
             finally:
                 os._exit(0)
         os.close(w)
@@ -190,9 +198,9 @@ class Inputs:
             chunks.append(f.read())
         os.waitpid(pid, 0)
         try:
-            self.digest, self.stamps = pickle.loads(b"".join(chunks))
+            self.digest, self.stamps, self.content_files = pickle.loads(b"".join(chunks))
         except Exception:  # the child died: nothing to record
-            self.digest = self.stamps = None
+            self.digest = self.stamps = self.content_files = None
 
     def unchanged_since(self) -> bool:
         """True when no file was added, removed or changed since the digest was taken (the build

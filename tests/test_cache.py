@@ -520,3 +520,50 @@ def test_the_spare_keeps_its_own_search_index_and_the_next_build_overwrites_it(t
             os.close(fd)
     assert_same_tree(cold(site, A), site.output)
     assert_mirrors(spare, site.output)
+
+
+def test_records_hashed_before_the_build_are_not_read_again_and_a_later_edit_is_never_cached(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The loader keys parsed records by the hashes generator.unchanged took just before the
+    build; a file edited after that is parsed as it now is, and not cached under the old hash
+    (else the day the file has its old bytes again, the cache would answer with the edit)."""
+    import builtins
+    import hashlib
+
+    from generator import parallel
+    from generator.parallel import RecordStage
+    from tests.conftest import PENALTY_ORG
+
+    content = tmp_path / "content"
+    path = content / "post" / "penalties" / "a.md"
+    path.parent.mkdir(parents=True)
+    old = PENALTY_ORG.encode("utf-8")
+    new = PENALTY_ORG.replace("未按规定开展安全培训案", "未按规定配备安全员案").encode("utf-8")
+    known = {"post/penalties/a.md": hashlib.sha256(old).hexdigest()}
+    opened: list[str] = []
+
+    def counting_open(file, *args, **kwargs):
+        opened.append(str(file))
+        return builtins.open(file, *args, **kwargs)
+
+    monkeypatch.setattr(parallel, "open", counting_open, raising=False)
+
+    def titles(known_files: dict | None) -> list[str]:
+        opened.clear()
+        cache = BuildCache(tmp_path / "cache")
+        stage = RecordStage(content, cache, 1, 200, known_files)
+        raws = stage.load_all()[0]
+        out = [stage.validate(r)[0].get("title") for r in raws]
+        cache.flush()
+        cache.close()
+        return out
+
+    path.write_bytes(new)  # edited after it was hashed
+    assert titles(known) == ["测试化工有限公司未按规定配备安全员案"]
+    assert opened == [str(path)]
+    path.write_bytes(old)  # and back: the old hash is right again
+    assert titles(known) == ["测试化工有限公司未按规定开展安全培训案"]
+    assert titles(known) == ["测试化工有限公司未按规定开展安全培训案"]
+    assert opened == []  # cached under its hash: not read again
+    assert titles(None) == ["测试化工有限公司未按规定开展安全培训案"]
+    assert opened == [str(path)]  # no hashes given: every file is read for its key

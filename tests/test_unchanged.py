@@ -193,3 +193,19 @@ def test_a_file_edited_while_the_build_reads_it_is_not_taken_as_built(tmp_path: 
     outside.write_text(PENALTY_ORG, encoding="utf-8")
     (site.content / "post/penalties/linked.md").symlink_to(outside)
     assert inputs(site).digest is None  # what a symlink points to could change unseen: never skipped
+
+
+def test_the_build_hands_the_loader_the_hashes_it_took_of_content(tmp_path: Path):
+    """Hashed once: the loader is given the content files' hashes (see test_cache's
+    test_records_hashed_before_the_build_are_not_read_again...); with the cache off, none."""
+    site = make_site(tmp_path / "s")
+    site.write("post/penalties/p2.md", PENALTY_ORG.replace("1号", "2号"))
+    files = sum(1 for p in site.content.rglob("*") if p.is_file())
+    r, stats = build(site)
+    assert r.code == 0 and stats["content_files_hashed_before"] == files
+    r, stats = build(site, "2026-11-23")  # the nightly
+    assert r.code == 0 and stats["content_files_hashed_before"] == files
+    r, stats = build(site, "2026-11-24", GONGSHI_SKIP_UNCHANGED="0")  # still hashed, for the next build
+    assert r.code == 0 and stats["content_files_hashed_before"] == files
+    r, stats = build(site, "2026-11-25", GONGSHI_CACHE="0")
+    assert r.code == 0 and stats["content_files_hashed_before"] is None
