@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any, Mapping
+
+import jinja2
 
 from .pipeline import Prepared
 from .render import Renderer, SiteView
@@ -35,6 +38,7 @@ def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
         from .cache import OutputReuse, PageCache
 
         reuse = OutputReuse(cache, published, out_dir) if published is not None else None
+        renderer.env.bytecode_cache = template_cache(cache.root)
         renderer.pages = PageCache(cache, theme_dir, prepared.as_of, reuse)
         renderer.pages.background_index = bool(want_index) and workers > 1
         renderer.rows.use(cache, renderer.pages.theme)
@@ -73,3 +77,39 @@ def _index_files(out_dir: Path) -> list[str]:
 
     root = out_dir / INDEX_DIR
     return sorted(f"{INDEX_DIR}/{rel}" for rel in scan_tree(root)[0]) if root.is_dir() else []
+
+
+class _TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's compiled templates kept between builds (compiling the theme took ~0.14 s of every
+    build's main process, and again in every worker). Jinja checks each template's source
+    checksum; a file it cannot read or write is compiled again, never a failed build."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - unreadable or damaged: compile instead
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def template_cache(cache_root: Path) -> jinja2.BytecodeCache | None:
+    """A bytecode cache under the build cache, one folder per gongshi code version (the
+    environment's options, which Jinja's keys leave out, are part of the code); older folders
+    are removed."""
+    from .cache import code_version
+
+    base = Path(cache_root) / "templates"
+    here = base / code_version()[:16]
+    try:
+        here.mkdir(parents=True, exist_ok=True)
+        for old in base.iterdir():
+            if old != here:
+                shutil.rmtree(old, ignore_errors=True)
+    except OSError:
+        return None
+    return _TemplateCache(str(here), "%s.jinja")

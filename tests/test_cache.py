@@ -567,3 +567,17 @@ def test_records_hashed_before_the_build_are_not_read_again_and_a_later_edit_is_
     assert opened == []  # cached under its hash: not read again
     assert titles(None) == ["测试化工有限公司未按规定开展安全培训案"]
     assert opened == [str(path)]  # no hashes given: every file is read for its key
+
+
+def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(tmp_path: Path):
+    site = make_site(tmp_path / "s")
+    build(site, A)
+    kept = sorted((site.root / ".gongshi" / "cache" / "templates").glob("*/*.jinja"))
+    assert len(kept) >= 5  # base, detail, listing, home, ... (one folder: this code version)
+    for path in kept:
+        path.write_bytes(b"j2 damaged")
+    build(site, B)
+    assert_same_tree(site.output, cold(site, B))
+    # the templates this build rendered with were compiled again and kept (pages linked from the
+    # last build need no template)
+    assert any(p.read_bytes() != b"j2 damaged" for p in kept)
