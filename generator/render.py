@@ -290,7 +290,9 @@ class Renderer:
         listed = [v for v in items if not v.withdrawn]
         withdrawn = [v for v in items if v.withdrawn]
         meta = self.meta(rt.label, rt.label, COLUMN_TYPES[rt.section], _newest(items))
-        common = {"rtype": rt, "withdrawn": withdrawn, "empty_text": f"暂无{rt.label}信息"}
+        # Only what a page shows goes into it (its cache key is made of what it is given): the
+        # withdrawal notices are listed on the type's front page alone.
+        common = {"rtype": rt, "empty_text": f"暂无{rt.label}信息"}
         if t == "law":
             groups = defaultdict(list)
             for v in sorted(listed, key=lambda v: (v.extra.get("category", ""), v.rid)):
@@ -306,7 +308,7 @@ class Renderer:
         years = sorted({v.year for v in listed if v.year}, reverse=True)
         year_links = [{"year": y, "url": f"{rt.folder}/{y}/index.html",
                        "count": sum(1 for v in listed if v.year == y)} for y in years]
-        self._paginate(rt, listed, meta, common, year_links)
+        self._paginate(rt, listed, meta, common, year_links, withdrawn)
         for y in years:
             in_year = [v for v in listed if v.year == y]
             last_month = self.site.as_of.month if y == self.site.as_of.year else 12
@@ -317,9 +319,10 @@ class Renderer:
             ]
             self.page(f"{rt.folder}/{y}/index.html", "year.html",
                       meta=self.meta(f"{y}年{rt.label}", rt.label, COLUMN_TYPES[rt.section], _newest(in_year)),
-                      year=y, months=months, years=year_links, **common)
+                      year=y, months=months, years=[dict(link, count=None) for link in year_links], **common)
 
-    def _paginate(self, rt: Any, items: list[PublicView], meta: dict, common: dict, years: list) -> None:
+    def _paginate(self, rt: Any, items: list[PublicView], meta: dict, common: dict, years: list,
+                  withdrawn: list[PublicView]) -> None:
         """Newest first, in pages of at most ``page_size`` that never span two months.
 
         Pages are anchored to the calendar, not to a running count: a record entering or
@@ -356,7 +359,7 @@ class Renderer:
         pager = {"label": first[1], "page": 1, "pages": first[4], "prev": "",
                  "next": pages[1][0] if len(pages) > 1 else ""} if first else {"label": "", "page": 1, "pages": 1, "prev": "", "next": ""}
         self.page(f"{folder}/index.html", "listing.html", meta=meta, items=first[2] if first else [],
-                  pager=pager, years=years, front=True, **common)
+                  pager=pager, years=years, front=True, withdrawn=withdrawn, **common)
 
     def render_detail(self, v: PublicView) -> None:
         rt = TYPES[v.type]
