@@ -12,10 +12,30 @@ from .pipeline import Prepared
 from .render import Renderer, SiteView
 
 
+def wants_index(settings: Mapping[str, Any]) -> bool:
+    try:
+        from .search_index import build_citizen_index  # noqa: F401
+    except ImportError:
+        return False  # search issue not landed yet
+    return bool(settings.get("GONGSHI_SEARCH_INDEX", True))
+
+
+def page_cache(cache: Any, out_dir: Path, theme_dir: Path, as_of: Any, settings: Mapping[str, Any],
+               workers: int, published: Path | None) -> Any:
+    """The build's generator.cache.PageCache (pages and files reused from `published`, the
+    current output/, which out_dir will replace)."""
+    from .cache import OutputReuse, PageCache
+
+    reuse = OutputReuse(cache, published, out_dir) if published is not None else None
+    pages = PageCache(cache, theme_dir, as_of, reuse)
+    pages.background_index = wants_index(settings) and workers > 1
+    return pages
+
+
 def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
                 settings: Mapping[str, Any], cache: Any = None, workers: int = 1,
                 min_items: int = 200, published: Path | None = None,
-                timings: dict[str, float] | None = None) -> tuple[list[str], dict[str, Any]]:
+                timings: dict[str, float] | None = None, pages: Any = None) -> tuple[list[str], dict[str, Any]]:
     """Write every page of the prepared site into out_dir; returns (files, index stats).
     files: every file of the site (relative paths), the search index's included; anything else
     in out_dir is left from an earlier build (generator.publish.Publisher.commit deletes it).
@@ -23,7 +43,8 @@ def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
     cache (generator.cache.BuildCache) reuses pages and the search index whose inputs
     hash equal, linking unchanged pages from `published` (the current output/, which out_dir
     will replace); workers > 1 renders detail pages in a process pool (generator.parallel).
-    timings, when given, receives the wall seconds of pages / index / cache."""
+    timings, when given, receives the wall seconds of pages / index / cache. pages: the
+    page_cache() made earlier (its search index child may already be loading), else one is made."""
     from .pipeline import StageClock
 
     clock = StageClock(timings)
@@ -35,12 +56,8 @@ def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
         build_citizen_index = None  # search issue not landed yet
     want_index = build_citizen_index is not None and settings.get("GONGSHI_SEARCH_INDEX", True)
     if cache is not None:
-        from .cache import OutputReuse, PageCache
-
-        reuse = OutputReuse(cache, published, out_dir) if published is not None else None
         renderer.env.bytecode_cache = template_cache(cache.root)
-        renderer.pages = PageCache(cache, theme_dir, prepared.as_of, reuse)
-        renderer.pages.background_index = bool(want_index) and workers > 1
+        renderer.pages = pages or page_cache(cache, out_dir, theme_dir, prepared.as_of, settings, workers, published)
         renderer.rows.use(cache, renderer.pages.theme)
     if cache is not None or workers > 1:
         from .parallel import render_details

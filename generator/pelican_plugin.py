@@ -42,6 +42,7 @@ class BuildState:
         self.index_stats: dict[str, Any] = {}
         self.published = False
         self.cache: Any = None  # generator.cache.BuildCache, when caching is on
+        self.pages: Any = None  # generator.cache.PageCache, made with the cache (generator.build.page_cache)
         self.workers = 1
         self.min_items = 200
         self.seconds: dict[str, float] = {}  # stage -> wall seconds (GONGSHI_STATS_FILE, bench/)
@@ -86,6 +87,17 @@ class GongshiGenerator(Generator):
         # GONGSHI_CACHE / GONGSHI_WORKERS: see generator/cache.py, generator/parallel.py
         state.cache = BuildCache.open(Path(self.path), self.settings)
         state.workers, state.min_items = workers_setting(self.settings), min_items_setting(self.settings)
+        if state.cache is not None:
+            from .build import page_cache
+
+            state.pages = page_cache(state.cache, Path(self.output_path), _theme_dir(self.settings), state.as_of,
+                                     self.settings, state.workers, state.publisher.output)
+            reuse = state.pages.reuse
+            if state.pages.background_index and reuse is not None and \
+                    sum(1 for entry in reuse.previous.values() if entry[5]) >= state.min_items:
+                # The search index child forks now, small, and loads the last build's documents on
+                # the core prepare() leaves idle; it waits for this build's pages (render_details).
+                state.pages.prefetch_index(Path(self.output_path))
         started = time.perf_counter()
         # GONGSHI_PROGRESS: optional callable(done, total) set by `gongshi build` (progress bar)
         with long_lived_objects():
@@ -104,7 +116,7 @@ class GongshiGenerator(Generator):
         state.files, state.index_stats = render_site(
             state.prepared, Path(self.output_path), _theme_dir(self.settings), self.settings,
             cache=state.cache, workers=state.workers, min_items=state.min_items,
-            published=state.publisher.output, timings=state.stages,
+            published=state.publisher.output, timings=state.stages, pages=state.pages,
         )
         state.seconds["render_and_index"] = time.perf_counter() - started
         if state.cache is not None:
