@@ -24,13 +24,14 @@ import multiprocessing
 import os
 import pickle
 import zlib
+from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from . import loader
 from .cache import (BuildCache, PageCache, context_digest, digest, dumps, forget_view_keys, record_key,
                     remember_view_key, view_key)
-from .model import Problem, RawRecord, Record
+from .model import VIEW_BULK_FIELDS, Problem, RawRecord, Record, StoredView
 from .validate import validate
 from .views import LeakError
 
@@ -307,21 +308,42 @@ class RecordStage:
         todo = [i for i, k in enumerate(keys) if k not in found]
 
         def build(start: int, stop: int) -> list[bytes]:  # pickled here: what the cache stores
-            return [dumps(_one_view(builder, *items[i])) for i in todo[start:stop]]
+            return [view_blob(_one_view(builder, *items[i])) for i in todo[start:stop]]
 
         results = (r for chunk in map_chunks(build, len(todo), self.workers, self.min_items) for r in chunk)
         forget_view_keys()
         for i, key in enumerate(keys):
             if key in found:
-                result = pickle.loads(found[key])
+                result = view_result(found[key])
             else:
                 blob = next(results)
                 if key is not None and self.cache is not None:
                     self.cache.put("views", key, blob)
-                result = pickle.loads(blob)
+                result = view_result(blob)
             if key is not None and result[0] == "view":
                 remember_view_key(result[1], key)
             yield result
+
+
+def view_blob(result: tuple) -> bytes:
+    """_one_view's result as the cache stores it: a view in two pickles, its small fields (and
+    the redaction counts) first and its bulky ones (model.VIEW_BULK_FIELDS) after, so that
+    view_result() need not unpickle what no page of this build reads."""
+    if result[0] != "view":
+        return b"R" + dumps(result)
+    view = result[1]
+    small = {f.name: getattr(view, f.name) for f in dataclass_fields(view) if f.name not in VIEW_BULK_FIELDS}
+    head = dumps(("view", small, result[2]))
+    return b"V" + len(head).to_bytes(4, "little") + head + dumps({f: getattr(view, f) for f in VIEW_BULK_FIELDS})
+
+
+def view_result(blob: bytes) -> tuple:
+    """view_blob() read back: ("view", StoredView, counts) or ("leak", message)."""
+    if blob[:1] != b"V":
+        return pickle.loads(blob[1:])
+    n = int.from_bytes(blob[1:5], "little")
+    kind, small, counts = pickle.loads(blob[5 : 5 + n])
+    return kind, StoredView.from_parts(small, blob[5 + n :]), counts
 
 
 def _one_view(builder: Any, record: Record, life: Any) -> tuple:

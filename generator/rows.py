@@ -32,7 +32,9 @@ from typing import Any, Callable, Iterable, Sequence
 from markupsafe import Markup
 
 from .cache import _view_key_of, code_version, dumps
-from .model import PublicView
+from .model import PublicView, StoredView
+
+_VIEW_TYPES = (PublicView, StoredView)  # exactly these: a subclass of either may do anything
 
 ROW_TEMPLATE, ROW_MACRO = "_macros.html", "item_row"
 _ROOT = re.compile(r"(?:\.\./)*\Z")  # the roots pages pass: printed as they are, never escaped
@@ -128,7 +130,7 @@ class Rows:
     # -- listing rows ---------------------------------------------------------------------------
     def row(self, root: Any, v: Any) -> Markup:
         """item_row(root, v), made once per view (and per root only when it has to be)."""
-        if type(root) is not str or type(v) is not PublicView:  # not what the pages pass: as it is
+        if type(root) is not str or type(v) not in _VIEW_TYPES:  # not what the pages pass: as it is
             return self._render(root, v)
         if root in self._roots or (_ROOT.match(root) and not self._roots.add(root)):
             got = self._memo.get(id(v))

@@ -198,3 +198,34 @@ def test_results_are_handed_out_as_soon_as_the_workers_are_done(workers: int):
         assert log == ["step0", "done", "step1", "step2"]
     else:
         assert log == ["step0", "step1", "step2", "done"]
+
+
+def test_a_view_read_back_from_the_cache_unpickles_its_bulky_fields_only_when_read():
+    """The views stage keeps a view as two pickles (generator.parallel.view_blob): listings,
+    feed, sitemap and page keys read the small fields of every view; the summary table, body
+    and open data are unpickled only for a page that is rendered. It is the same view."""
+    import pickle
+    from datetime import date
+
+    from generator.model import VIEW_BULK_FIELDS, Field, PublicView, StoredView
+    from generator.parallel import view_blob, view_result
+
+    view = PublicView(rid="r1", type="penalty", section="post", url="post/penalties/r1.html", title="案件",
+                      date=date(2026, 3, 1), year=2026, status="公示中",
+                      fields=(Field("当事人", "测试公司", "party"),), body_html="<p>正文</p>",
+                      withdrawal={"date": "2026-03-02"}, open_data={"party": "测试公司"},
+                      summary="摘要", fine=1000.0, extra={"serious": True})
+    kind, stored, counts = view_result(view_blob(("view", view, {"id_number": 2})))
+    assert kind == "view" and counts == {"id_number": 2}
+    assert isinstance(stored, StoredView) and isinstance(stored, PublicView)
+    assert (stored.rid, stored.url, stored.date, stored.fine, stored.summary) == ("r1", view.url, view.date, 1000.0, "摘要")
+    assert not any(name in stored.__dict__ for name in VIEW_BULK_FIELDS)  # not unpickled yet
+    assert stored.body_html == "<p>正文</p>" and stored.extra == {"serious": True}
+    assert all(name in stored.__dict__ for name in VIEW_BULK_FIELDS) and "_bulk" not in stored.__dict__
+    assert stored == view and view == stored
+    fresh = view_result(view_blob(("view", view, {})))[1]  # pickled before its bulk is read
+    assert pickle.dumps(fresh) == pickle.dumps(stored)
+    assert type(pickle.loads(pickle.dumps(fresh))) is PublicView and pickle.loads(pickle.dumps(fresh)) == view
+    with pytest.raises(AttributeError):
+        stored.no_such_field
+    assert view_result(view_blob(("leak", "身份证号"))) == ("leak", "身份证号")
