@@ -680,6 +680,21 @@ class PageCache:
                 pass
         return self._done(rel, renderer.render_page(rel, template, real, ctx), "", key and self._dated(key))
 
+    def link_page(self, renderer: Any, rel: str, template: str, ctx: dict[str, Any]) -> bool:
+        """page()'s first half: link the last build's file if the page's key is unchanged, else
+        False (nothing rendered, no miss counted: page() does that when it renders it)."""
+        try:
+            key = self._key(self.token_site(renderer.site), rel, template, ctx)
+        except AsOfUsed:
+            return False
+        got = self.reuse.link(rel, (key, self._dated(key))) if key and self.reuse is not None else None
+        if got is None:
+            return False
+        self.pages[rel] = got
+        self.linked.add(rel)
+        self.cache.hits["pages"] += 1
+        return True
+
     def _same_as_published(self, rel: str, key: str | None) -> bool:
         """A page or file made again (something it was given changed, say an application's count
         of working days left that no template shows) into exactly the bytes of the published

@@ -387,15 +387,21 @@ def render_details(renderer: Any, views: Sequence[Any], workers: int, min_items:
             pages.cache.take_delta()
 
     def details_done() -> None:
-        if pages is not None and workers > 1 and len(views) >= min_items:
+        if pages is not None and in_pool:
             # The detail pages are the ones the search index reads: build it alongside the rest
             # (the pages meanwhile() has not rendered yet included).
             pages.start_index(renderer.out, list(renderer.written.files))
 
     parent = os.getpid()
-    if pages is not None and workers > 1 and len(views) >= min_items:
+    in_pool = workers > 1 and len(views) >= min_items
+    if pages is not None and in_pool:
         # The index child starts now: it loads the last build's documents while the pages render.
         pages.prefetch_index(renderer.out)
+    if pages is not None and pages.reuse is not None:
+        # Pages that are unchanged (most, on a rebuild) are linked here: ~50 us each, where
+        # through the pool each cost several times that in the workers and in sending back
+        # their entries. The pool gets the pages to render.
+        views = [v for v in views if v.attachments or not renderer.link_detail(v)]
     for files, delta, page_info in map_chunks(task, len(views), workers, min_items, init=forget_inherited,
                                               meanwhile=meanwhile, on_results=details_done):
         renderer.written.files.extend(files)

@@ -361,11 +361,24 @@ class Renderer:
         self.page(f"{folder}/index.html", "listing.html", meta=meta, items=first[2] if first else [],
                   pager=pager, years=years, front=True, withdrawn=withdrawn, **common)
 
-    def render_detail(self, v: PublicView) -> None:
+    def _detail(self, v: PublicView) -> tuple[str, dict[str, Any]]:
         rt = TYPES[v.type]
         meta = self.meta(v.title, rt.label, COLUMN_TYPES[rt.section], v.date)
-        template = "withdrawn.html" if v.withdrawn else "detail.html"
-        self.page(v.url, template, meta=meta, v=v, rtype=rt)
+        return ("withdrawn.html" if v.withdrawn else "detail.html"), {"meta": meta, "v": v, "rtype": rt}
+
+    def render_detail(self, v: PublicView) -> None:
+        template, ctx = self._detail(v)
+        self.page(v.url, template, **ctx)
+
+    def link_detail(self, v: PublicView) -> bool:
+        """The detail page linked from the last build if it is unchanged (nothing rendered)."""
+        if self.pages is None:
+            return False
+        template, ctx = self._detail(v)
+        if not self.pages.link_page(self, v.url, template, ctx):
+            return False
+        self.written.add(v.url)
+        return True
 
     def render_home(self, by_type: Mapping[str, list[PublicView]]) -> None:
         self.page("index.html", "home.html", meta=self.meta(self.site.name or "行政执法公示", "首页", "首页"),
