@@ -234,3 +234,31 @@ def test_pelican_command_builds_the_same_site(site: SiteDir):
     other = SiteDir.__new__(SiteDir)
     other.output = pel_out
     assert other.tree_digest() == ours
+
+
+def test_application_page_shows_the_remaining_statutory_working_days(site: SiteDir):
+    """SPEC 3: an application shows its state and the statutory days left (20 working days,
+    special procedures not counted, S000 第二十八条、第十条): the count moves each working day."""
+    site.write("in-process/applications/sq-1.yaml", """\
+        number: SQ-1
+        applicant: {name: 测试物流有限公司, kind: organization}
+        item: 危险化学品经营许可证核发
+        received: 2025-09-19
+        events:
+          - {date: 2025-09-19, state: 受理}
+          - {date: 2025-09-26, state: 特别程序开始}
+          - {date: 2025-10-10, state: 特别程序结束}
+          - {date: 2025-11-03, state: 决定, note: 准予许可}
+    """)
+
+    def period(as_of: str) -> str:
+        assert site.build(as_of).code == 0
+        page = site.read("in-process/applications/sq-1.html")
+        return page.split('<p class="notice-period">')[1].split("</p>")[0]
+
+    # counted: 09-22…09-26, then 10-11 (调休 Saturday), 10-13, 10-14, 10-15 (tests/test_lifecycle.py)
+    assert period("2025-10-15") == "法定办理期限截至 2025-10-30（按工作日计算，特别程序时间不计入），尚余 11 个工作日。"
+    assert period("2025-10-16").endswith("尚余 10 个工作日。")
+    assert period("2025-10-09").endswith("目前暂停计时，尚余 15 个工作日。")  # expert review under way
+    assert period("2025-10-31") == "法定办理期限截至 2025-10-30（按工作日计算，特别程序时间不计入），已超过法定办理期限。"
+    assert period("2025-11-04") == "法定办理期限截至 2025-10-30（按工作日计算，特别程序时间不计入）。"  # decided

@@ -222,9 +222,10 @@ events:
 
 @pytest.mark.parametrize("env", [{}, {"GONGSHI_WORKERS": "2", "GONGSHI_PARALLEL_MIN_ITEMS": "1"}])
 def test_a_page_rendered_again_into_the_same_bytes_is_the_published_file(tmp_path: Path, env: dict):
-    """A pending application's working days left change every working day; no page shows the
-    count, so its page comes out the same: the build links the published file instead of
-    writing a copy (a deployment that syncs changed files sees none)."""
+    """A pending application's working days left change every working day: its own page shows
+    the new count, but the lists it is on show its row only, which is the same: those pages
+    (keyed by the view, which changed) come out as published, and the build links the
+    published file instead of writing a copy (a deployment that syncs changed files sees none)."""
     site = make_site(tmp_path / "s")
     site.write("in-process/applications/sq-1.yaml", APPLICATION)
     build(site, A, **env)
@@ -233,14 +234,17 @@ def test_a_page_rendered_again_into_the_same_bytes_is_the_published_file(tmp_pat
     stats = build(site, "2026-11-23", **env)  # Monday: one working day more, no state changes
     assert stats["cache"]["views"][1] >= 1  # the application's view was built again
     page = "in-process/applications/sq-1.html"
-    assert tree(site.output)[page] == old[page]
-    assert (site.output / page).stat().st_ino == before[page]
-    changed = [rel for rel, data in tree(site.output).items() if old.get(rel) != data]
-    assert not changed
-    # Every file is the published one: pages, data files, theme files, robots.txt, attachments
-    # (the search index is each tree's own, generator.publish)
+    assert "尚余 16 个工作日" in old[page].decode() and "尚余 15 个工作日" in tree(site.output)[page].decode()
+    changed = [rel for rel, data in tree(site.output).items()
+               if old.get(rel) != data and not rel.startswith("search/idx/")]
+    assert changed == [page]
+    listings = ["in-process/applications/index.html", "in-process/applications/2026/11/index.html",
+                "in-process/applications/2026/index.html", "in-process/index.html"]
+    assert all((site.output / rel).stat().st_ino == before[rel] for rel in listings)
+    # Every other file is the published one: pages, data files, theme files, robots.txt,
+    # attachments (the search index is each tree's own, generator.publish)
     relinked = [rel for rel, ino in before.items() if (site.output / rel).stat().st_ino != ino
-                and not rel.startswith("search/idx/")]
+                and not rel.startswith("search/idx/") and rel != page]
     assert not relinked, relinked
     assert_same_tree(cold(site, "2026-11-23"), site.output)
     # and the next day it is linked under its new key without rendering
