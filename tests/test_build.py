@@ -260,5 +260,6 @@ def test_application_page_shows_the_remaining_statutory_working_days(site: SiteD
     assert period("2025-10-15") == "法定办理期限截至 2025-10-30（按工作日计算，特别程序时间不计入），尚余 11 个工作日。"
     assert period("2025-10-16").endswith("尚余 10 个工作日。")
     assert period("2025-10-09").endswith("目前暂停计时，尚余 15 个工作日。")  # expert review under way
+    assert period("2025-10-30").endswith("，今日为办理期限最后一日。")  # not "0 days left"
     assert period("2025-10-31") == "法定办理期限截至 2025-10-30（按工作日计算，特别程序时间不计入），已超过法定办理期限。"
     assert period("2025-11-04") == "法定办理期限截至 2025-10-30（按工作日计算，特别程序时间不计入）。"  # decided
