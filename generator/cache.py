@@ -696,9 +696,10 @@ class PageCache:
         return True
 
     def _same_as_published(self, rel: str, key: str | None) -> bool:
-        """A page or file made again (something it was given changed, say an application's count
-        of working days left that no template shows) into exactly the bytes of the published
-        file: that file is linked in instead of a new one written, as if its key had not changed
+        """A page or file made again (something it was given changed that it does not show: say a
+        pending application's view, a working day further, on a list that shows only its row)
+        into exactly the bytes of the published file: that file is linked in instead of a new
+        one written, as if its key had not changed
         (the next build links it under the new key). Only for pages without the date on them
         (their digest is then of the very bytes), and only while the published file is untouched."""
         now = self.pages.get(rel)

@@ -169,8 +169,9 @@ class StoredView(PublicView):
     """A PublicView as the build cache keeps it: the small fields set, the bulky ones
     (VIEW_BULK_FIELDS, none of which has a class-level default) unpickled from `_bulk` the first
     time one is read. A nightly rebuild at 10,000 records reads ~7,000 views and renders the pages
-    of a few hundred: the rest are never unpickled whole. It is the same view: same fields, same
-    values, same pickle (generator.cache keys pages by the view's key, not its pickle)."""
+    of a few hundred: the rest are never unpickled whole. It is the same view: equal to the
+    PublicView it was stored from, and pickled as that PublicView (the same bytes whether its bulk
+    was read or not; generator.cache keys pages by the view's key, not its pickle)."""
 
     @classmethod
     def from_parts(cls, small: Mapping[str, Any], bulk: bytes) -> "StoredView":
