@@ -50,11 +50,7 @@ def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
     clock = StageClock(timings)
     site = SiteView(prepared.site, prepared.as_of, base_url=str(prepared.site.get("base_url", "")))
     renderer = Renderer(theme_dir, out_dir, site, page_size=prepared.policy.page_size)
-    try:
-        from .search_index import build_citizen_index
-    except ImportError:
-        build_citizen_index = None  # search issue not landed yet
-    want_index = build_citizen_index is not None and settings.get("GONGSHI_SEARCH_INDEX", True)
+    want_index = wants_index(settings)
     if cache is not None:
         renderer.env.bytecode_cache = template_cache(cache.root)
         renderer.pages = pages or page_cache(cache, out_dir, theme_dir, prepared.as_of, settings, workers, published)
@@ -72,6 +68,8 @@ def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
     clock.lap("pages")
     index_stats: dict[str, Any] = {}
     if want_index:
+        from .search_index import build_citizen_index
+
         if renderer.pages is not None:
             index_stats = renderer.pages.search_index(out_dir, renderer.written.files, build_citizen_index,
                                                       workers, min_items)
