@@ -328,10 +328,11 @@ class Renderer:
         Pages are anchored to the calendar, not to a running count: a record entering or
         leaving the site changes the pages of its own month only, where pages of a fixed size
         counted from the newest record would all shift (and the nightly rebuild would rewrite
-        nearly every listing page). The type's ``index.html`` is the newest month's first page
-        plus the year counts and the withdrawal notices; ``YYYY/MM/index.html`` (and
-        ``index-K.html`` for a month of more than one page) are the month pages; records without
-        a date come last, under ``nodate/``.
+        nearly every listing page). ``YYYY/MM/index.html`` (and ``index-K.html`` for a month of
+        more than one page) are the month pages; records without a date come last, under
+        ``nodate/``. The type's ``index.html`` shows the newest ``page_size`` records whatever
+        their months (a small bureau's few records all on one page), the year counts and the
+        withdrawal notices; its 下一页 is the month page holding the next record.
         """
         size = self.page_size
         folder = rt.folder
@@ -355,10 +356,11 @@ class Renderer:
             self.page(rel, "listing.html", meta=self.meta(f"{label}{rt.label}", rt.label,
                                                            COLUMN_TYPES[rt.section], newest),
                       items=chunk, pager=pager, years=plain, front=False, **common)
-        first = pages[0] if pages else None
-        pager = {"label": first[1], "page": 1, "pages": first[4], "prev": "",
-                 "next": pages[1][0] if len(pages) > 1 else ""} if first else {"label": "", "page": 1, "pages": 1, "prev": "", "next": ""}
-        self.page(f"{folder}/index.html", "listing.html", meta=meta, items=first[2] if first else [],
+        shown = items[:size]
+        after = items[size] if len(items) > size else None  # the next record: which page holds it
+        following = next((rel for rel, _label, chunk, *_ in pages if any(v is after for v in chunk)), "")
+        pager = {"label": "", "page": 1, "pages": 1, "prev": "", "next": following}
+        self.page(f"{folder}/index.html", "listing.html", meta=meta, items=shown,
                   pager=pager, years=years, front=True, withdrawn=withdrawn, **common)
 
     def _detail(self, v: PublicView) -> tuple[str, dict[str, Any]]:

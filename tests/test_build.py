@@ -72,9 +72,12 @@ def test_listing_newest_first_paginated_by_month_and_empty_month(site: SiteDir):
     assert r.code == 0, r.err
     first = site.read("post/licenses/index.html")
     assert first.index("lic-20260923.html") < first.index("lic-20260922.html")  # newest first
-    assert "2026年9月（第 1 / 2 页）" in first and 'href="../../post/licenses/2026/09/index-2.html" rel="next"' in first
-    assert "lic-20260903.html" not in first and "2026年（25）" in first  # year counts on the front page
-    assert site.read("post/licenses/2026/09/index.html").count("licenses/lic-2026") == 20
+    assert first.count("licenses/lic-2026") == 20 and "lic-20260903.html" not in first
+    assert "2026年（25）" in first  # year counts on the front page
+    # its next page is the one holding the next record (2026-09-03)
+    assert 'href="../../post/licenses/2026/09/index-2.html" rel="next"' in first
+    month = site.read("post/licenses/2026/09/index.html")
+    assert month.count("licenses/lic-2026") == 20 and "2026年9月（第 1 / 2 页）" in month
     second = site.read("post/licenses/2026/09/index-2.html")
     assert "lic-20260901.html" in second and "lic-20260923.html" not in second
     assert "lic-20260820.html" not in second  # a page never spans two months
@@ -88,6 +91,14 @@ def test_listing_newest_first_paginated_by_month_and_empty_month(site: SiteDir):
     assert "本月无行政许可信息" in year  # e.g. 2026年11月 has none
     assert 'href="../../../post/licenses/2026/09/index.html">2026年9月</a>' in year
     assert "<svg" in site.read("stats/index.html")
+
+
+def test_a_small_bureaus_few_records_are_all_on_the_front_page(site: SiteDir):
+    _licenses(site, ["2026-09-01", "2026-07-15", "2026-03-02"])
+    assert site.build().code == 0
+    first = site.read("post/licenses/index.html")
+    assert first.index("lic-20260901") < first.index("lic-20260715") < first.index("lic-20260302")
+    assert 'rel="next"' not in first
 
 
 def test_a_record_arriving_or_leaving_rewrites_only_its_own_months_listing_pages(site: SiteDir):
@@ -106,7 +117,9 @@ def test_a_record_arriving_or_leaving_rewrites_only_its_own_months_listing_pages
     assert changed == ["2026/08/index.html", "2026/09/index.html", "2026/10/index.html", "2026/index.html",
                        "index.html", "lic-20261002.html"], changed
     assert gone == ["lic-20260805.html"]
-    assert b"lic-20261002.html" in after["index.html"] and b"lic-20260923.html" not in after["index.html"]
+    front = after["index.html"]  # the newest 20, whatever their months
+    assert front.index(b"lic-20261002.html") < front.index(b"lic-20260923.html")
+    assert b"lic-20260905.html" in front and b"lic-20260904.html" not in front
     # the pager of the neighbouring months still leads through every page
     assert b'2026/10/index.html" rel="prev"' in after["2026/09/index.html"]
 
