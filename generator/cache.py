@@ -687,13 +687,7 @@ class PageCache:
             key = self._key(self.token_site(renderer.site), rel, template, ctx)
         except AsOfUsed:
             return False
-        got = self.reuse.link(rel, (key, self._dated(key))) if key and self.reuse is not None else None
-        if got is None:
-            return False
-        self.pages[rel] = got
-        self.linked.add(rel)
-        self.cache.hits["pages"] += 1
-        return True
+        return self._linked(rel, key and (key, self._dated(key)), count_miss=False)
 
     def _same_as_published(self, rel: str, key: str | None) -> bool:
         """A page or file made again (something it was given changed that it does not show: say a
@@ -725,11 +719,12 @@ class PageCache:
         self.pages[rel] = (digest(data), False, key)
         return None if self._same_as_published(rel, key) else data
 
-    def _linked(self, rel: str, keys: tuple[str, ...] | None) -> bool:
+    def _linked(self, rel: str, keys: tuple[str, ...] | None, count_miss: bool = True) -> bool:
         """Link the last build's file of one of these keys into the staging tree (counted)."""
         got = self.reuse.link(rel, keys) if keys and self.reuse is not None else None
         if got is None:
-            self.cache.misses["pages"] += 1
+            if count_miss:
+                self.cache.misses["pages"] += 1
             return False
         self.pages[rel] = got
         self.linked.add(rel)

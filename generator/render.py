@@ -355,13 +355,13 @@ class Renderer:
                      "next": pages[i + 1][0] if i + 1 < len(pages) else ""}
             self.page(rel, "listing.html", meta=self.meta(f"{label}{rt.label}", rt.label,
                                                            COLUMN_TYPES[rt.section], newest),
-                      items=chunk, pager=pager, years=plain, front=False, **common)
+                      items=chunk, pager=pager, years=plain, **common)
         shown = items[:size]
         after = items[size] if len(items) > size else None  # the next record: which page holds it
         following = next((rel for rel, _label, chunk, *_ in pages if any(v is after for v in chunk)), "")
         pager = {"label": "", "page": 1, "pages": 1, "prev": "", "next": following}
         self.page(f"{folder}/index.html", "listing.html", meta=meta, items=shown,
-                  pager=pager, years=years, front=True, withdrawn=withdrawn, **common)
+                  pager=pager, years=years, withdrawn=withdrawn, **common)
 
     def _detail(self, v: PublicView) -> tuple[str, dict[str, Any]]:
         rt = TYPES[v.type]
