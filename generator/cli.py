@@ -13,7 +13,7 @@ import sys
 import time
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 import click
@@ -78,6 +78,35 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
+_AS_PROGRAM = False  # set by run(): this process is the gongshi program, not a caller of main()
+
+
+def run() -> None:
+    """The `gongshi` program (console script and `python -m generator`)."""
+    global _AS_PROGRAM
+    _AS_PROGRAM = True
+    main(prog_name="gongshi")
+
+
+def _exit(code: int) -> NoReturn:
+    """End a command. In the program, out of the process at once, without tearing down the
+    heap: a build holds every record and view (~0.4 GB at 10,000 records), and freeing them
+    object by object, as the stack unwinds and at interpreter exit, took ~0.2 s, a sixth of
+    a nightly rebuild's own work. Everything that matters is done before this is called
+    (files written and renamed, the build cache closed, forked helpers joined; a SQLite file
+    is consistent at any point anyway); output streams are flushed here. Called in-process
+    (tests, other programs), main() exits the ordinary way."""
+    if _AS_PROGRAM:
+        logging.shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a closed pipe: nothing more can reach it
+                pass
+        os._exit(code)
+    sys.exit(code)
+
+
 _content_opt = click.option("--content", type=click.Path(file_okay=False), help="记录所在目录（默认 content/）")
 _as_of_opt = click.option("--as-of", "as_of", callback=_parse_as_of, metavar="YYYY-MM-DD",
                           help="按哪一天的公示规则生成（默认：北京时间今天）")
@@ -135,7 +164,7 @@ def build(content: str | None, output: str | None, as_of: date | None, settings_
         cache.remember_build(os.fspath(state.publisher.output), inputs.meta, inputs.digest if same else None,
                              unchanged.tree_digest(state.publisher.output), unchanged.dumps(outcome))
         cache.close()
-    sys.exit(outcome.exit_code)
+    _exit(outcome.exit_code)
 
 
 def _unchanged_build(settings: dict[str, Any], settings_file: str | None, started: float) -> tuple[Any, Any]:
@@ -173,7 +202,7 @@ def _unchanged_build(settings: dict[str, Any], settings_file: str | None, starte
     if stats_file:
         Path(stats_file).write_text(json.dumps({"seconds": {"unchanged": elapsed}, "stages": {"unchanged": elapsed},
                                                 "unchanged": True, "workers": 0}), encoding="utf-8")
-    sys.exit(outcome.exit_code)
+    _exit(outcome.exit_code)
 
 
 def _outcome(state: Any) -> Any:
@@ -275,7 +304,7 @@ def check(content: str | None, as_of: date | None, settings_file: str | None) ->
     warnings = len(problems) - errors
     bad = len(prepared.quarantined)
     click.echo(f"共检查 {len(prepared.entries)} 条记录：{bad} 条有错误，{errors} 个错误，{warnings} 个警告。")
-    sys.exit(1 if errors else 0)
+    _exit(1 if errors else 0)
 
 
 @main.command(name="new", help="为工作人员写出一个带中文注释的记录模板，例如：gongshi new penalty")
@@ -334,6 +363,7 @@ def report(content: str | None, as_of: date | None, settings_file: str | None, h
         tmp.write_text(render_html(rep), encoding="utf-8")
         os.replace(tmp, html_out)
         click.echo(f"HTML 报告：{html_out}")
+    _exit(0)
 
 
 def _report_path_refusal(target: Path, output_dir: Path, content_dir: Path) -> str | None:
