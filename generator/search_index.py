@@ -853,8 +853,11 @@ def _put(root: Path, name: str, data: bytes) -> tuple[bytes, int]:
     return hashlib.sha256(data).digest(), len(data)
 
 
+_DONE = "\0jobs done"  # the helper's report: how many jobs it finished (no file has this name)
+
+
 def _write_files(root: Path, jobs: list[Any], processes: int) -> dict[str, tuple[bytes, int]]:
-    """Run job() -> (name, data) for every job and write the files; name -> (sha256, size).
+    """Run job() -> [(name, data), ...] for every job and write the files; name -> (sha256, size).
 
     With processes > 1 (and os.fork) a forked helper does every other job and reports back
     through a pipe; whatever it did not report (it failed, or was killed) is done here."""
@@ -877,8 +880,9 @@ def _write_files(root: Path, jobs: list[Any], processes: int) -> dict[str, tuple
                 os.close(r)
                 done_here = {}
                 for job in jobs[1::2]:
-                    name, data = job()
-                    done_here[name] = _put(root, name, data)
+                    for name, data in job():
+                        done_here[name] = _put(root, name, data)
+                done_here[_DONE] = len(jobs[1::2])  # a job may write any number of files
                 with os.fdopen(w, "wb") as out:
                     pickle.dump(done_here, out)
                 code = 0
@@ -892,8 +896,8 @@ def _write_files(root: Path, jobs: list[Any], processes: int) -> dict[str, tuple
     done = False
     try:
         for job in (jobs[0::2] if helper is not None else jobs):
-            name, data = job()
-            written[name] = _put(root, name, data)
+            for name, data in job():
+                written[name] = _put(root, name, data)
         done = True
     finally:
         if helper is not None:
@@ -905,12 +909,12 @@ def _write_files(root: Path, jobs: list[Any], processes: int) -> dict[str, tuple
                 report = pickle.loads(raw) if status == 0 and raw else {}
             except Exception:  # noqa: BLE001 - a broken report: its share is redone below
                 report = {}
-    if len(report) == len(theirs):
+    if report.pop(_DONE, None) == len(theirs):
         written.update(report)
     else:
         for job in theirs:
-            name, data = job()
-            written[name] = _put(root, name, data)
+            for name, data in job():
+                written[name] = _put(root, name, data)
     return written
 
 
@@ -956,25 +960,29 @@ def write_index(out_dir: Path, pages: Iterable[PageDoc], processes: int = 1,
     total = sum(map(len, per_doc))
     buckets = _bucket_count(total)
     # A big index a part of the buckets at a time: its temporary arrays took ~1 GB at 28 million
-    # postings (100,000 records) in one go; 10,000 records (2.7 million) stay one part.
+    # postings (100,000 records) in one go; 10,000 records (2.7 million) stay one part. With
+    # two processes each makes its own parts (the sort and the text of half the postings).
     parts = min(buckets, -(-total // POSTINGS_PER_PART)) if total else 1
-    texts: dict[int, bytes] = {}
-    for part in range(parts):
-        made, tokens = _bucket_texts(per_doc, vocab, buckets, part, parts)
-        texts.update(made)
+    if processes > 1:
+        parts = min(buckets, -(-parts // processes) * processes)
+    distinct = [0]
 
-    def chunk_file(c: int) -> tuple[str, bytes]:
+    def part_files(part: int) -> list[tuple[str, bytes]]:
+        texts, distinct[0] = _bucket_texts(per_doc, vocab, buckets, part, parts)
+        # {token: delta-coded ids (the first number, then the difference to the one before)}
+        return [(f"t/{b:03x}.json.gz", _gzip(text)) for b, text in texts.items()]  # empty buckets too
+
+    def chunk_file(c: int) -> list[tuple[str, bytes]]:
         chunk = [[d.url, d.title, d.type, d.date, " · ".join(d.statuses), d.text]
                  for d in docs[c * CHUNK : (c + 1) * CHUNK]]
-        return f"d/{c}.json.gz", _gz(chunk)
+        return [(f"d/{c}.json.gz", _gz(chunk))]
 
-    def bucket_file(b: int) -> tuple[str, bytes]:
-        # {token: delta-coded ids (the first number, then the difference to the one before)}
-        return f"t/{b:03x}.json.gz", _gzip(texts[b])  # empty buckets too: every lookup finds a file
-
-    jobs = [partial(chunk_file, c) for c in range(-(-len(docs) // CHUNK))]
-    jobs += [partial(bucket_file, b) for b in range(buckets)]
+    # The parts first (part 0, and so the count of distinct tokens, is made here: the helper
+    # takes every other job), then the chunks of document texts.
+    jobs = [partial(part_files, part) for part in range(parts)]
+    jobs += [partial(chunk_file, c) for c in range(-(-len(docs) // CHUNK))]
     written = _write_files(root, jobs, processes)  # name -> (sha256, size)
+    tokens = distinct[0]
     name, data = "f.json.gz", _gz({"combos": [[t, y or None, list(s)] for (t, y, s) in combos], "doc": facet})
     written[name] = _put(root, name, data)
 

@@ -263,13 +263,13 @@ def test_index_files_are_complete_when_the_forked_helper_fails(tmp_path: Path):
 
     parent = os.getpid()
 
-    def job(n: int) -> tuple[str, bytes]:
+    def job(n: int) -> list[tuple[str, bytes]]:
         if os.getpid() != parent and n == 3:
             raise RuntimeError("helper dies")
-        return f"{n}.txt", str(n).encode()
+        return [(f"{n}.txt", str(n).encode()), (f"{n}b.txt", b"b")]
 
     written = si._write_files(tmp_path, [partial(job, n) for n in range(6)], processes=2)
-    assert sorted(written) == [f"{n}.txt" for n in range(6)]
+    assert sorted(written) == sorted([f"{n}.txt" for n in range(6)] + [f"{n}b.txt" for n in range(6)])
     assert [(tmp_path / f"{n}.txt").read_bytes() for n in range(6)] == [str(n).encode() for n in range(6)]
 
 
