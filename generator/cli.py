@@ -123,12 +123,16 @@ def build(content: str | None, output: str | None, as_of: date | None, settings_
     from . import unchanged
 
     started = time.perf_counter()
+    # --content names the folder before the settings are read (Pelican imported): hash it now.
+    early = unchanged.ContentHashes(Path(content)) if content and Path(content).is_dir() else None
     try:
         settings = load_settings(settings_file, content, output, as_of)
         content_dir = Path(settings["PATH"])
         if not content_dir.is_dir():
             raise click.ClickException(f"记录目录不存在：{content_dir}")
-        inputs, cache = _unchanged_build(settings, settings_file, started)  # exits when unchanged
+        inputs, cache = _unchanged_build(settings, settings_file, started, early)  # exits when unchanged
+        if inputs is None and early is not None:  # no cache: nothing to hash for
+            early.discard()
         from pelican import Pelican
 
         _quiet_pelican()
@@ -150,9 +154,13 @@ def build(content: str | None, output: str | None, as_of: date | None, settings_
             if bar is not None:
                 bar.close()
     except click.ClickException as exc:
+        if early is not None:
+            early.discard()
         click.secho(f"未生成网站：{exc.format_message()}", fg="red", err=True)
         sys.exit(EXIT_NOTHING)
     except Exception as exc:  # nothing built: the previous output/ stays as it was
+        if early is not None:
+            early.discard()
         logging.getLogger("gongshi").exception("build failed")
         click.secho(f"未生成网站（原有网站保持不变）：{exc}", fg="red", err=True)
         sys.exit(EXIT_NOTHING)
@@ -167,7 +175,8 @@ def build(content: str | None, output: str | None, as_of: date | None, settings_
     _exit(outcome.exit_code)
 
 
-def _unchanged_build(settings: dict[str, Any], settings_file: str | None, started: float) -> tuple[Any, Any]:
+def _unchanged_build(settings: dict[str, Any], settings_file: str | None, started: float,
+                     early: Any = None) -> tuple[Any, Any]:
     """Exit at once, repeating the last build's messages, when nothing it read has changed and
     output/ is still the tree it published (generator.unchanged); else (inputs, cache) for
     recording this build once it is published."""
@@ -179,7 +188,7 @@ def _unchanged_build(settings: dict[str, Any], settings_file: str | None, starte
     if cache is None:
         return None, None
     inputs = unchanged.Inputs(settings, find_settings(settings_file), Path(settings["PATH"]),
-                              Path(settings["THEME"]), date.fromisoformat(settings["GONGSHI_AS_OF"]))
+                              Path(settings["THEME"]), date.fromisoformat(settings["GONGSHI_AS_OF"]), early)
     publisher = Publisher(Path(settings["OUTPUT_PATH"]))
     last = cache.last_build(os.fspath(publisher.output)) if unchanged.enabled(settings) else None
     cache.close()  # reopened after the build (forked processes must not share the connection)

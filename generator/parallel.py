@@ -32,6 +32,7 @@ from . import loader
 from .cache import (BuildCache, PageCache, context_digest, digest, dumps, forget_view_keys, record_key,
                     remember_view_key, view_key)
 from .model import VIEW_BULK_FIELDS, Problem, RawRecord, Record, StoredView
+from .procs import die_with_parent
 from .validate import validate
 from .views import LeakError
 
@@ -68,25 +69,6 @@ def min_items_setting(settings: Mapping[str, Any] | None = None) -> int:
 
 _TASK: Callable[[int, int], Any] | None = None  # what a forked worker runs (inherited, never pickled)
 _INIT: Callable[[], Any] | None = None
-
-
-def die_with_parent() -> None:
-    """Call first thing in a forked process: it is killed when the build process dies (Linux).
-
-    A process forked by a build holds the build's lock (generator.publish) and pipes: one that
-    outlived a killed build would keep the next build from starting."""
-    parent = os.getppid()
-    try:
-        import ctypes
-        import ctypes.util
-        import signal
-
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux: it lives until its work is done
-        return
-    if os.getppid() != parent:  # the build died before the call
-        os._exit(1)
 
 
 def _init() -> None:

@@ -92,6 +92,74 @@ def _walk(root: Path, contents: Any, stamps: Any, each: dict[str, str] | None = 
             stamps.update(b"F" + _stamp(name, st))
 
 
+def _hash_root(root: Path, each: dict[str, str] | None = None) -> tuple[str, str]:
+    """One folder's (contents digest, stamps digest): every file's name and bytes, and every
+    file's and folder's name, inode, size, mtime and ctime (_walk)."""
+    contents, stamps = hashlib.sha256(), hashlib.sha256()
+    _walk(root, contents, stamps, each)
+    return contents.hexdigest(), stamps.hexdigest()
+
+
+class ContentHashes:
+    """content/ hashed by a forked process from the moment `gongshi build` knows the folder
+    (its --content option), before Python has imported Pelican or read the settings: at 10,000
+    records the build otherwise waited ~0.2 s for these hashes after starting up. Inputs takes
+    the result for the same folder; discard() when it is not wanted. The child holds nothing of
+    the build: it was forked before the build had anything."""
+
+    def __init__(self, content_dir: Path):
+        self.root = Path(content_dir).resolve()
+        self._child: tuple[int, int] | None = None
+        try:
+            r, w = os.pipe()
+            pid = os.fork()
+        except OSError:
+            return
+        if pid == 0:  # hash, hand over (result() reads the pipe to its end), exit
+            try:
+                os.close(r)
+                from .procs import die_with_parent
+
+                die_with_parent()
+                each: dict[str, str] = {}
+                try:
+                    got: Any = (*_hash_root(self.root, each), each)
+                except (OSError, ValueError):  # unreadable, or a symlink: nothing to hash with confidence
+                    got = None
+                with os.fdopen(w, "wb") as f:
+                    f.write(pickle.dumps(got))
+            finally:
+                os._exit(0)
+        os.close(w)
+        self._child = (pid, r)
+
+    def result(self) -> tuple[str, str, dict[str, str]] | None:
+        """(contents digest, stamps digest, name -> sha256) of content/; None if it failed."""
+        if self._child is None:
+            return None
+        pid, r = self._child
+        self._child = None
+        with os.fdopen(r, "rb") as f:
+            raw = f.read()
+        os.waitpid(pid, 0)
+        try:
+            got = pickle.loads(raw)
+        except Exception:  # the child died
+            return None
+        return got if isinstance(got, tuple) else None
+
+    def discard(self) -> None:
+        if self._child is not None:
+            pid, r = self._child
+            self._child = None
+            os.close(r)  # a child still writing gets EPIPE and leaves
+            try:
+                os.kill(pid, 9)
+            except OSError:
+                pass
+            os.waitpid(pid, 0)
+
+
 def _plain(value: Any) -> Any:
     """value if it is plain data (its repr says everything about it); ValueError otherwise."""
     if value is None or isinstance(value, (str, int, float, bool, date)):
@@ -113,9 +181,13 @@ class Inputs:
     plain data, an unreadable file): such a build is never skipped nor recorded."""
 
     def __init__(self, settings: Mapping[str, Any], settings_file: Path | None, content_dir: Path,
-                 theme_dir: Path, as_of: date):
+                 theme_dir: Path, as_of: date, early: ContentHashes | None = None):
         self.settings_file = Path(settings_file) if settings_file else None
         self.roots = [Path(content_dir).resolve(), Path(theme_dir).resolve()]
+        # content/ already being hashed (ContentHashes) when it is this very folder
+        self._early = early if early is not None and early.root == self.roots[0] else None
+        if early is not None and self._early is None:
+            early.discard()
         self.meta: str | None = None
         self.digest: str | None = None
         self.stamps: str | None = None
@@ -146,8 +218,12 @@ class Inputs:
         return h.hexdigest()
 
     def read(self) -> None:
-        """Read and hash every file (the settings file, content/, theme/) now."""
+        """Read and hash every file (the settings file, content/, theme/) now (content/: or take
+        the hashes ContentHashes took of it)."""
+        early, self._early = self._early, None
         if self.meta is None:
+            if early is not None:
+                early.discard()
             return
         h = hashlib.sha256(self.meta.encode() + b"\0")
         stamps = hashlib.sha256()
@@ -158,9 +234,15 @@ class Inputs:
                     stamps.update(_stamp("settings", os.fstat(f.fileno())))
             each: dict[str, str] = {}
             for i, root in enumerate(self.roots):
-                h.update(b"\0R\0")
-                stamps.update(b"R\0")
-                _walk(root, h, stamps, each if i == 0 else None)
+                if i == 0 and early is not None:
+                    got = early.result()
+                    if got is None:
+                        return
+                    contents, root_stamps, each = got
+                else:
+                    contents, root_stamps = _hash_root(root, each if i == 0 else None)
+                h.update(b"\0R\0" + contents.encode())
+                stamps.update(b"R\0" + root_stamps.encode())
         except (OSError, ValueError):
             return
         self.digest, self.stamps, self.content_files = h.hexdigest(), stamps.hexdigest(), each
@@ -169,9 +251,9 @@ class Inputs:
         """read() in a forked process while the build starts up; finish() collects it, and must
         be called before the build reads any input (the digest must be of files read before
         the build reads them: unchanged_since() then shows any edit in between)."""
-        if self.meta is None:
-            return
-        from .parallel import die_with_parent
+        if self.meta is None or self._early is not None:
+            return  # content/, most of the work, is being hashed already: the rest in finish()
+        from .procs import die_with_parent
 
         r, w = os.pipe()
         pid = os.fork()
@@ -188,7 +270,10 @@ class Inputs:
         self._child = (pid, r)
 
     def finish(self) -> None:
-        """Wait for read_in_background()."""
+        """Wait for read_in_background() (or for ContentHashes, and hash the rest now)."""
+        if self._early is not None:
+            self.read()
+            return
         if self._child is None:
             return
         pid, r = self._child
@@ -212,8 +297,9 @@ class Inputs:
             if self.settings_file is not None:
                 stamps.update(_stamp("settings", os.stat(self.settings_file)))
             for root in self.roots:
-                stamps.update(b"R\0")
-                _walk(root, None, stamps)
+                root_stamps = hashlib.sha256()
+                _walk(root, None, root_stamps)
+                stamps.update(b"R\0" + root_stamps.hexdigest().encode())
         except (OSError, ValueError):
             return False
         return stamps.hexdigest() == self.stamps

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from generator.publish import Publisher
-from generator.unchanged import Inputs
+from generator.unchanged import ContentHashes, Inputs
 from tests.conftest import PENALTY_ORG, REPO, SiteDir, run_cli
 
 UNCHANGED = "网站已是最新，未改动任何文件"
@@ -168,8 +169,9 @@ def test_while_another_build_holds_output_nothing_is_skipped_or_written(tmp_path
     assert stats_of(site) == before
 
 
-def inputs(site: SiteDir, day: date = date(2026, 11, 22), background: bool = False, **settings) -> Inputs:
-    got = Inputs(settings, None, site.content, REPO / "theme", day)
+def inputs(site: SiteDir, day: date = date(2026, 11, 22), background: bool = False,
+           early: ContentHashes | None = None, **settings) -> Inputs:
+    got = Inputs(settings, None, site.content, REPO / "theme", day, early)
     if background:
         got.read_in_background()
         got.finish()
@@ -209,3 +211,34 @@ def test_the_build_hands_the_loader_the_hashes_it_took_of_content(tmp_path: Path
     assert r.code == 0 and stats["content_files_hashed_before"] == files
     r, stats = build(site, "2026-11-25", GONGSHI_CACHE="0")
     assert r.code == 0 and stats["content_files_hashed_before"] is None
+
+
+def test_content_hashed_before_the_settings_are_read_is_what_the_build_would_hash(tmp_path: Path):
+    """`gongshi build --content DIR` forks the hashing of DIR before it reads the settings
+    (ContentHashes); the inputs take those hashes: the same digest, stamps and per-file hashes
+    as hashing then, and a file edited after that early hash still shows as edited."""
+    site = make_site(tmp_path / "s")
+    site.write("post/penalties/p2.md", PENALTY_ORG.replace("1号", "2号"))
+    plain = inputs(site)
+    for background in (False, True):
+        early = inputs(site, background=background, early=ContentHashes(site.content))
+        assert (early.digest, early.stamps, early.content_files) == (plain.digest, plain.stamps, plain.content_files)
+        assert early.digest and early.unchanged_since()
+    hashes = ContentHashes(site.content)
+    p = site.content / "post/penalties/p2.md"
+    got = Inputs({}, None, site.content, REPO / "theme", date(2026, 11, 22), hashes)
+    got.read_in_background()  # nothing more to fork: content/ is being hashed
+    select.select([hashes._child[1]], [], [], 60)  # the early hash is written; the build then reads the file ...
+    p.write_bytes(p.read_bytes().replace("2号".encode(), "3号".encode()))  # ... edited in between
+    got.finish()
+    assert got.digest == plain.digest and not got.unchanged_since()  # hashed as it was: never recorded
+    other = make_site(tmp_path / "other")
+    elsewhere = inputs(site, early=ContentHashes(other.content))  # another folder: not taken
+    assert elsewhere.digest == inputs(site).digest != inputs(other).digest
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "x.md").symlink_to(p)
+    assert ContentHashes(broken).result() is None  # a symlink: nothing to hash with confidence
+    unwanted = ContentHashes(site.content)
+    unwanted.discard()  # the child is stopped and reaped; nothing is left to take
+    assert unwanted.result() is None
