@@ -7,6 +7,7 @@ itself (GONGSHI_STATS_FILE).
 
 from __future__ import annotations
 
+import gzip
 import inspect
 import json
 import os
@@ -322,6 +323,35 @@ def test_cache_off_and_check_write_no_cache(tmp_path: Path):
 
 
 # -- units ---------------------------------------------------------------------------------------
+
+def test_a_prefetched_document_is_taken_only_for_the_very_page_it_was_read_from(tmp_path: Path):
+    """The index child loads the last build's search documents before this build's pages exist
+    (PageCache._prefetch); a page whose bytes changed since must be read again, whatever path
+    it took: the old document may hold text the page no longer shows (a name now hidden)."""
+    import pickle
+
+    from generator import search_index as si
+
+    out = tmp_path / "out"
+    (out / "p").mkdir(parents=True)
+
+    def page(text: str) -> str:
+        return (f'<html><body><article data-pagefind-body><h1 data-pagefind-meta="title">第1号</h1>'
+                f'<p>{text}</p></article></body></html>')
+
+    (out / "p/1.html").write_text(page("当事人某公司"), encoding="utf-8")
+    (out / "p/2.html").write_text(page("未变的页面"), encoding="utf-8")
+    pc = PageCache(BuildCache(tmp_path / "cache"), tmp_path / "theme", date(2026, 11, 22))
+    stale = gcache.dumps(si.extract(page("当事人张三丰"), "p/1.html"))  # the page as it was
+    same = gcache.dumps(si.extract(page("未变的页面"), "p/2.html"))
+    early = gcache._Prefetched(by_rel={"p/1.html": ("digest-then", stale), "p/2.html": ("digest-2", same)})
+    stats, _ = pc._write_index(out, [("p/1.html", "digest-now"), ("p/2.html", "digest-2")], 1, 1, early=early)
+    texts = [json.loads(gzip.decompress(f.read_bytes())) for f in sorted((out / si.INDEX_DIR / "d").glob("*.json.gz"))]
+    shown = json.dumps(texts, ensure_ascii=False)
+    assert "当事人某公司" in shown and "张三丰" not in shown
+    assert stats["docs_extracted"] == 1  # p/1 read again; p/2, the very page, taken as loaded
+    assert pickle.loads(same).text in shown
+
 
 def test_placeholder_round_trip_and_refusals():
     t = AsOfToken()
