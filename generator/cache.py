@@ -99,13 +99,13 @@ def code_version() -> str:
 
 
 def digest(*parts: Any) -> str:
-    """sha256 of the parts (bytes as they are, everything else as str), unambiguously joined."""
-    h = hashlib.sha256()
+    """sha256 of the parts (bytes as they are, everything else as str), unambiguously joined
+    (each part after its length). Hashed in one call: ~80,000 keys a 10,000-record build."""
+    chunks: list[Any] = []
     for p in parts:
         b = p if isinstance(p, (bytes, bytearray, memoryview)) else str(p).encode("utf-8")
-        h.update(len(b).to_bytes(8, "little"))
-        h.update(b)
-    return h.hexdigest()
+        chunks += (len(b).to_bytes(8, "little"), b)
+    return hashlib.sha256(b"".join(chunks)).hexdigest()
 
 
 def dumps(obj: Any) -> bytes:

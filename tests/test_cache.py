@@ -353,6 +353,14 @@ def test_a_prefetched_document_is_taken_only_for_the_very_page_it_was_read_from(
     assert pickle.loads(same).text in shown
 
 
+def test_keys_tell_their_parts_apart():
+    """A key is made of parts (page, template, view keys...): parts joined differently, or
+    the same text as str and bytes, are the same parts; moved boundaries are not."""
+    d = gcache.digest
+    assert d("ab", "c") != d("a", "bc") != d("abc") != d("abc", "")
+    assert d("页", b"x", 3) == d("页".encode(), memoryview(b"x"), "3") and len(d()) == 64
+
+
 def test_placeholder_round_trip_and_refusals():
     t = AsOfToken()
     page = f"<p>{t.strftime('%Y年%m月%d日')}</p><meta content=\"{t.isoformat()} 00:00\">{t}"
