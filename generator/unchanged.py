@@ -110,10 +110,17 @@ class ContentHashes:
     def __init__(self, content_dir: Path):
         self.root = Path(content_dir).resolve()
         self._child: tuple[int, int] | None = None
+        if not hasattr(os, "fork"):
+            return
         try:
             r, w = os.pipe()
+        except OSError:
+            return
+        try:
             pid = os.fork()
         except OSError:
+            os.close(r)
+            os.close(w)
             return
         if pid == 0:  # hash, hand over (result() reads the pipe to its end), exit
             try:
@@ -132,6 +139,11 @@ class ContentHashes:
                 os._exit(0)
         os.close(w)
         self._child = (pid, r)
+
+    @property
+    def running(self) -> bool:
+        """Forked, and its result not taken yet."""
+        return self._child is not None
 
     def result(self) -> tuple[str, str, dict[str, str]] | None:
         """(contents digest, stamps digest, name -> sha256) of content/; None if it failed."""
@@ -185,7 +197,7 @@ class Inputs:
         self.settings_file = Path(settings_file) if settings_file else None
         self.roots = [Path(content_dir).resolve(), Path(theme_dir).resolve()]
         # content/ already being hashed (ContentHashes) when it is this very folder
-        self._early = early if early is not None and early.root == self.roots[0] else None
+        self._early = early if early is not None and early.running and early.root == self.roots[0] else None
         if early is not None and self._early is None:
             early.discard()
         self.meta: str | None = None
