@@ -91,8 +91,9 @@ def run() -> None:
 def _exit(code: int) -> NoReturn:
     """End a command. In the program, out of the process at once, without tearing down the
     heap: a build holds every record and view (~0.4 GB at 10,000 records), and freeing them
-    object by object, as the stack unwinds and at interpreter exit, took ~0.2 s, a sixth of
-    a nightly rebuild's own work. Everything that matters is done before this is called
+    object by object, as the stack unwinds and at interpreter exit, took ~0.1 s after a
+    nightly rebuild's work was done (~0.15-0.3 s after a full build). Everything that matters
+    is done before this is called
     (files written and renamed, the build cache closed, forked helpers joined; a SQLite file
     is consistent at any point anyway); output streams are flushed here. Called in-process
     (tests, other programs), main() exits the ordinary way."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import signal
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -166,7 +167,7 @@ class ContentHashes:
             self._child = None
             os.close(r)  # a child still writing gets EPIPE and leaves
             try:
-                os.kill(pid, 9)
+                os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
             os.waitpid(pid, 0)
