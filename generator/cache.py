@@ -946,7 +946,7 @@ class PageCache:
         orders, order = ctx.Pipe(duplex=False)
 
         def child() -> None:
-            from .parallel import die_with_parent
+            from .procs import die_with_parent
 
             die_with_parent()
             order.close()  # the parent's end: EOF on orders when the parent is gone
@@ -999,7 +999,7 @@ class PageCache:
         recv, send = multiprocessing.get_context("fork").Pipe(duplex=False)
 
         def child() -> None:
-            from .parallel import die_with_parent
+            from .procs import die_with_parent
 
             die_with_parent()
             self.cache.take_delta()  # inherited pending entries belong to the parent

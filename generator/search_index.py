@@ -874,7 +874,7 @@ def _write_files(root: Path, jobs: list[Any], processes: int) -> dict[str, tuple
         if pid == 0:  # the helper: the odd jobs, then its report, then out without cleanup
             code = 1
             try:
-                from .parallel import die_with_parent
+                from .procs import die_with_parent
 
                 die_with_parent()
                 os.close(r)
