@@ -41,7 +41,8 @@ class _Trace:
 
 
 def _plain(d: date) -> date:
-    return date(d.year, d.month, d.day) if type(d) is not date else d
+    """The plain date d stands for (date's own method: a TracedDate is not pinned by it)."""
+    return d if type(d) is date else date.fromordinal(date.toordinal(d))
 
 
 def _day(d: date, n: int) -> date:
@@ -58,14 +59,13 @@ class TracedDate(date):
     _trace: _Trace
 
     def __new__(cls, d: date, trace: _Trace) -> "TracedDate":
-        self = super().__new__(cls, date.__getattribute__(d, "year"), date.__getattribute__(d, "month"),
-                               date.__getattribute__(d, "day"))
+        plain = _plain(d)
+        self = super().__new__(cls, plain.year, plain.month, plain.day)
         object.__setattr__(self, "_trace", trace)
         return self
 
     def _value(self) -> date:
-        return date(date.__getattribute__(self, "year"), date.__getattribute__(self, "month"),
-                    date.__getattribute__(self, "day"))
+        return _plain(self)
 
     def _pin(self) -> date:
         self._trace.pinned = True
