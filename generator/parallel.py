@@ -159,9 +159,9 @@ class RecordStage:
         Groups end after a file whose path hashes to 0 mod GROUP (content-defined: adding or
         editing a file changes its own group's key only), so a rebuild looks up and unpickles
         a few hundred entries instead of one per file, and parses only the groups that changed."""
-        sources, stray, tables = loader.scan(self.content_dir)
+        sources, stray, tables = loader.scan_names(self.content_dir)
         if self.cache is None and self.workers <= 1:
-            return [loader.read_record_file(s, self.content_dir) for s in sources], stray, tables
+            return [loader.read_record_file(Path(s), self.content_dir) for s in sources], stray, tables
         content_dir, cache = self.content_dir, self.cache
         datas: list[bytes | None] = []
         keys: list[str | None] = []
@@ -174,8 +174,7 @@ class RecordStage:
         known = self.known_files or {}
         hashes: list[str | None] = []  # the hash each file's key was made with (known, not read)
         types: dict[str, str | None] = {}
-        for i, source in enumerate(sources):
-            src = str(source)
+        for i, src in enumerate(sources):
             sha = known.get(src[len(inside):]) if known and src.startswith(inside) else None
             data = None
             if sha is None:
@@ -186,13 +185,13 @@ class RecordStage:
                 except OSError:
                     pass  # read_record_file reports it
             hashes.append(sha if data is None else None)
-            shown = src[len(parent):] if src.startswith(parent) else loader.display_path(source, content_dir)
+            shown = src[len(parent):] if src.startswith(parent) else loader.display_path(Path(src), content_dir)
             datas.append(data)
             if sha is not None and cache is not None:
-                folder = src.rpartition(os.sep)[0]
+                folder, _, name = src.rpartition(os.sep)
                 if folder not in types:
-                    types[folder] = loader.type_for(source.parent.relative_to(content_dir).as_posix())
-                keys.append(record_key(sha, shown, src, source.stem, types[folder]))
+                    types[folder] = loader.type_for(Path(folder).relative_to(content_dir).as_posix())
+                keys.append(record_key(sha, shown, src, loader.stem(name), types[folder]))
             else:
                 keys.append(None)
             if zlib.crc32(shown.encode("utf-8")) % RECORD_GROUP == 0 or i + 1 - start >= 4 * RECORD_GROUP:
@@ -214,7 +213,7 @@ class RecordStage:
                     same = hashlib.sha256(data).hexdigest() == hashes[i]
                 except OSError:
                     data, same = None, False  # read_record_file reports it
-            raw = loader.read_record_file(sources[i], content_dir, data)
+            raw = loader.read_record_file(Path(sources[i]), content_dir, data)
             record, problems = validate(raw)
             stub = RawRecord(raw.path, raw.source, raw.rid, raw.type, {}, {}, "", raw.body_line, raw.digest)
             return stub, record, problems, bool(raw.fields.get("attachments")), same

@@ -229,3 +229,32 @@ def test_a_view_read_back_from_the_cache_unpickles_its_bulky_fields_only_when_re
     with pytest.raises(AttributeError):
         stored.no_such_field
     assert view_result(view_blob(("leak", "身份证号"))) == ("leak", "身份证号")
+
+
+def test_the_string_scan_reads_file_names_as_pathlib_does(tmp_path: Path):
+    """loader.scan_names (plain strings, for 10,000s of files) sorts, skips and names files exactly
+    as the Path-based scan: the record id is the stem, odd names included."""
+    from generator import loader
+
+    content = tmp_path / "content"
+    names = ["a.b.md", "x.", "plain", "UPPER.MD", "t.yaml", "guide.svg", "sheet.CSV", "._mac.md", "_draft.md",
+             "~$lock.md", "p-1.md", "odd..yaml", "notes.txt"]
+    for folder in ("post/penalties", "post/penalties/2026", "_hidden", "pre/laws"):
+        for name in names:
+            (content / folder).mkdir(parents=True, exist_ok=True)
+            (content / folder / name).write_text("x", encoding="utf-8")
+    (content / "site.yaml").write_text("x", encoding="utf-8")
+    strings, stray_s, tables_s = loader.scan_names(content)
+    paths, stray_p, tables_p = loader.scan(content)
+    assert [Path(s) for s in strings] == paths and stray_s == stray_p and tables_s == tables_p
+    # the old Path-based walk, inline: same files in the same order
+    expected = []
+    for root, dirs, files in os.walk(content):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        expected += [Path(root) / f for f in sorted(files) if not f.startswith((".", "~$", "_"))]
+    assert [p for p in expected if p.suffix.lower() in loader.RECORD_SUFFIXES and p != content / "site.yaml"] == paths
+    assert {p.suffix for p in expected if p.suffix.lower() not in
+            loader.RECORD_SUFFIXES + loader.TABLE_SUFFIXES + loader.ATTACHMENT_SUFFIXES} == {"", ".txt"}
+    for name in names + ["a", ".md", "a.tar.gz", "b."]:
+        assert loader.stem(name) == Path(name).stem, name
+        assert loader._suffix(name) == Path(name).suffix, name
