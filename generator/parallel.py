@@ -243,16 +243,23 @@ class RecordStage:
             hit = key in found
             if hit:
                 results = pickle.loads(found[key])
+                keyed = True
             else:
                 blob, cached = next(parsed)
                 results = pickle.loads(blob)
-                if key is not None and cache is not None and cached is not None:
+                keyed = cached is not None  # else a file was edited since its key was made
+                if key is not None and cache is not None and keyed:
                     cache.put("records", key, cached)
             for i, (result, rkey) in enumerate(zip(results, keys[a:b]), a):
-                stub, record, problems, _ = result if result is not None else parse(i)[:4]
+                if result is None:
+                    stub, record, problems, _, same = parse(i)
+                else:
+                    (stub, record, problems, _), same = result, keyed
                 raws.append(stub)
                 self._validated[id(stub)] = (record, problems)
-                if rkey is not None and record is not None:
+                if rkey is not None and record is not None and same:
+                    # Only a record parsed from the very bytes its key was made with: views are
+                    # cached under it (tests/test_cache.py: ..._keys_no_view_by_the_old_hash).
                     self._record_keys[id(record)] = (record, rkey)
                 if cache is not None:
                     if hit and result is not None:

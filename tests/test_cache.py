@@ -611,6 +611,36 @@ def test_records_hashed_before_the_build_are_not_read_again_and_a_later_edit_is_
     assert opened == [str(path)]  # no hashes given: every file is read for its key
 
 
+def test_a_record_edited_after_it_was_hashed_keys_no_view_by_the_old_hash(tmp_path: Path):
+    """Its view (built from the edit) must not be cached under the key of the bytes that were
+    hashed: the day the file has those bytes again, the page would show the edit."""
+    import hashlib
+
+    from generator.pipeline import prepare
+    from generator.policy import Policy
+    from tests.conftest import PENALTY_ORG
+
+    content = tmp_path / "content"
+    path = content / "post" / "penalties" / "a.md"
+    path.parent.mkdir(parents=True)
+    old = PENALTY_ORG.encode("utf-8")
+    new = PENALTY_ORG.replace("未按规定开展安全培训案", "未按规定配备安全员案").encode("utf-8")
+    known = {"post/penalties/a.md": hashlib.sha256(old).hexdigest()}
+
+    def title(known_files: dict | None) -> str:
+        cache = BuildCache(tmp_path / "cache")
+        prepared = prepare(content, date(2026, 11, 22), Policy(), cache=cache, known_files=known_files)
+        cache.flush()
+        cache.close()
+        return prepared.views[0].title
+
+    path.write_bytes(new)  # edited after it was hashed
+    assert title(known) == "测试化工有限公司未按规定配备安全员案"
+    path.write_bytes(old)  # and back: the old hash is right again
+    assert title(known) == "测试化工有限公司未按规定开展安全培训案"
+    assert title(None) == "测试化工有限公司未按规定开展安全培训案"
+
+
 def test_compiled_templates_are_kept_and_a_damaged_one_is_compiled_again(tmp_path: Path):
     site = make_site(tmp_path / "s")
     build(site, A)
