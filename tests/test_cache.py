@@ -564,16 +564,10 @@ def test_the_spare_keeps_its_own_search_index_and_the_next_build_overwrites_it(t
     assert_mirrors(spare, site.output)
 
 
-def test_records_hashed_before_the_build_are_not_read_again_and_a_later_edit_is_never_cached(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """The loader keys parsed records by the hashes generator.unchanged took just before the
-    build; a file edited after that is parsed as it now is, and not cached under the old hash
-    (else the day the file has its old bytes again, the cache would answer with the edit)."""
-    import builtins
+def _penalty_and_its_edit(tmp_path: Path) -> tuple[Path, Path, bytes, bytes, dict[str, str]]:
+    """content/, a penalty file in it, its bytes, an edit of them, and the hash taken of the bytes."""
     import hashlib
 
-    from generator import parallel
-    from generator.parallel import RecordStage
     from tests.conftest import PENALTY_ORG
 
     content = tmp_path / "content"
@@ -581,7 +575,20 @@ def test_records_hashed_before_the_build_are_not_read_again_and_a_later_edit_is_
     path.parent.mkdir(parents=True)
     old = PENALTY_ORG.encode("utf-8")
     new = PENALTY_ORG.replace("未按规定开展安全培训案", "未按规定配备安全员案").encode("utf-8")
-    known = {"post/penalties/a.md": hashlib.sha256(old).hexdigest()}
+    return content, path, old, new, {"post/penalties/a.md": hashlib.sha256(old).hexdigest()}
+
+
+def test_records_hashed_before_the_build_are_not_read_again_and_a_later_edit_is_never_cached(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The loader keys parsed records by the hashes generator.unchanged took just before the
+    build; a file edited after that is parsed as it now is, and not cached under the old hash
+    (else the day the file has its old bytes again, the cache would answer with the edit)."""
+    import builtins
+
+    from generator import parallel
+    from generator.parallel import RecordStage
+
+    content, path, old, new, known = _penalty_and_its_edit(tmp_path)
     opened: list[str] = []
 
     def counting_open(file, *args, **kwargs):
@@ -614,18 +621,10 @@ def test_records_hashed_before_the_build_are_not_read_again_and_a_later_edit_is_
 def test_a_record_edited_after_it_was_hashed_keys_no_view_by_the_old_hash(tmp_path: Path):
     """Its view (built from the edit) must not be cached under the key of the bytes that were
     hashed: the day the file has those bytes again, the page would show the edit."""
-    import hashlib
-
     from generator.pipeline import prepare
     from generator.policy import Policy
-    from tests.conftest import PENALTY_ORG
 
-    content = tmp_path / "content"
-    path = content / "post" / "penalties" / "a.md"
-    path.parent.mkdir(parents=True)
-    old = PENALTY_ORG.encode("utf-8")
-    new = PENALTY_ORG.replace("未按规定开展安全培训案", "未按规定配备安全员案").encode("utf-8")
-    known = {"post/penalties/a.md": hashlib.sha256(old).hexdigest()}
+    content, path, old, new, known = _penalty_and_its_edit(tmp_path)
 
     def title(known_files: dict | None) -> str:
         cache = BuildCache(tmp_path / "cache")
