@@ -72,7 +72,7 @@ log = logging.getLogger("gongshi.cache")
 CACHE_FORMAT = 1
 KEEP_GENERATIONS = 3  # uses are recorded every 3rd build; unused entries go after 4-6 builds
 WRITE_BATCH_BYTES = 32 << 20  # pending entries are written once they exceed this
-KINDS = ("records", "views", "pages", "rows", "opendata", "index")
+KINDS = ("records", "lives", "views", "pages", "rows", "opendata", "index")
 _PKG = Path(__file__).resolve().parent
 _LIBS = ("PyYAML", "Jinja2", "Markdown", "nh3", "chinesecalendar", "feedgenerator", "MarkupSafe")
 
@@ -442,13 +442,16 @@ def context_digest(ctx: Any) -> str:
     return digest("ctx", code_version(), key_bytes((dict(ctx.site), ctx.policy, list(ctx.officers), list(ctx.law_names))))
 
 
-def view_key(record: Any, life: Any, ctx_digest: str, as_of: date, record_key_: str | None = None) -> str:
-    """record_key_: the cache key of the file the record was parsed from (which determines it)."""
+def view_key(record: Any, life: Any, ctx_digest: str, as_of: date, record_key_: str | None = None,
+             life_bytes: bytes | None = None) -> str:
+    """record_key_: the cache key of the file the record was parsed from (which determines it);
+    life_bytes: key_bytes(life) when the caller has them (the lifecycle stage keeps them)."""
     # The as-of date reaches a view through the Lifecycle, except for a law's
     # 已废止 flag (views.ViewBuilder._extra compares repealed_on with it): laws
     # are keyed by the date as well (tests/test_cache.py guards this list).
     when = as_of.isoformat() if record.type in AS_OF_IN_VIEW_TYPES else ""
-    return digest("view", ctx_digest, record_key_ or key_bytes(record), key_bytes(life), when)
+    return digest("view", ctx_digest, record_key_ or key_bytes(record),
+                  key_bytes(life) if life_bytes is None else life_bytes, when)
 
 
 AS_OF_IN_VIEW_TYPES = frozenset({"law"})

@@ -25,16 +25,21 @@ import os
 import pickle
 import zlib
 from dataclasses import fields as dataclass_fields
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from . import loader
-from .cache import (BuildCache, PageCache, context_digest, digest, dumps, forget_view_keys, record_key,
+from .cache import (BuildCache, PageCache, context_digest, digest, dumps, forget_view_keys, key_bytes, record_key,
                     remember_view_key, view_key)
-from .model import VIEW_BULK_FIELDS, Problem, RawRecord, Record, StoredView
+from .lifecycle import evaluate
+from .model import VIEW_BULK_FIELDS, Lifecycle, Problem, RawRecord, Record, StoredView
+from .policy import Policy
+from .validity import evaluate_kept
 from .procs import die_with_parent
 from .validate import validate
 from .views import LeakError
+from .workdays import WorkCalendar
 
 DEFAULT_MAX_WORKERS = 4
 DEFAULT_MIN_ITEMS = 200
@@ -149,6 +154,16 @@ class RecordStage:
         self._validated: dict[int, tuple[Record | None, list[Problem]]] = {}  # id(raw) -> result
         # id(record) -> (record, key of its file): a view's key can name the file, not pickle the record
         self._record_keys: dict[int, tuple[Record, str]] = {}
+        # Lifecycles kept with their validity intervals (lifecycle()): per group of files
+        # (load_all), a list with one (first day, last day as ordinals, key_bytes of the
+        # Lifecycle, unknown calendar years asked) or None per file.
+        self._group_keys: list[str | None] = []
+        self._group_bounds: list[tuple[int, int]] = []
+        self._slots: dict[int, tuple[Record, int, int]] = {}  # id(record) -> (record, group, index in it)
+        self._lives: dict[int, list[tuple[int, int, bytes, tuple[int, ...]] | None]] = {}  # group -> stored
+        self._lives_keys: dict[int, str] = {}
+        self._lives_changed: dict[int, dict[int, tuple[int, int, bytes, tuple[int, ...]]]] = {}
+        self._life_bytes: dict[int, tuple[Lifecycle, bytes]] = {}  # id(life) -> (life, key_bytes(life))
 
     # Stage 1: files -> RawRecords (stand-ins with their validation done), through cache and pool.
     def load_all(self) -> tuple[list[RawRecord], list[Problem], list[Path]]:
@@ -261,12 +276,80 @@ class RecordStage:
                     # Only a record parsed from the very bytes its key was made with: views are
                     # cached under it (tests/test_cache.py: ..._keys_no_view_by_the_old_hash).
                     self._record_keys[id(record)] = (record, rkey)
+                    if result is not None and key is not None:  # (files with attachments: checked anew)
+                        self._slots[id(record)] = (record, g, i - a)
                 if cache is not None:
                     if hit and result is not None:
                         cache.hits["records"] += 1
                     else:
                         cache.misses["records"] += 1
+        self._group_keys, self._group_bounds = group_keys, groups
         return raws, stray, tables
+
+    # Stage 1b: Record -> Lifecycle on the as-of date, kept over the dates on which it holds.
+    def load_lifecycles(self, policy: Policy) -> None:
+        """Look up the lifecycles kept for the groups of files load_all() read (one entry per group
+        under its files' keys and the policy, which the calendar comes from)."""
+        if self.cache is None or not self._slots:
+            return
+        rules = key_bytes(policy)
+        wanted = {g: digest("lives", k, rules) for g, k in enumerate(self._group_keys) if k is not None}
+        found = self.cache.get_many("lives", wanted.values(), count=False)
+        self._lives_keys = wanted
+        for g, k in wanted.items():
+            if k in found:
+                try:
+                    stored = pickle.loads(found[k])
+                except Exception:  # noqa: BLE001 - a damaged entry: evaluate those records again
+                    continue
+                a, b = self._group_bounds[g]
+                if isinstance(stored, list) and len(stored) == b - a and all(
+                        kept is None or (type(kept) is tuple and len(kept) == 4 and type(kept[0]) is int
+                                          and type(kept[1]) is int and type(kept[2]) is bytes and type(kept[3]) is tuple)
+                        for kept in stored):
+                    self._lives[g] = stored
+
+    def lifecycle(self, record: Record, as_of: date, policy: Policy, cal: WorkCalendar) -> Lifecycle:
+        """evaluate(record, as_of, policy, cal), taken from the last build that evaluated the
+        record when as_of lies within the dates over which that result holds
+        (generator.validity: ~97 % of records on the next day); the calendar is told about the
+        unknown years the evaluation asked about, as if it had run."""
+        slot = self._slots.get(id(record))
+        if slot is None or slot[0] is not record or slot[1] not in self._lives_keys:
+            return evaluate(record, as_of, policy, cal)
+        _, g, j = slot
+        stored = self._lives.get(g)
+        kept = stored[j] if stored is not None else None
+        day = as_of.toordinal()
+        if kept is not None and kept[0] <= day <= kept[1]:
+            try:
+                life = pickle.loads(kept[2])
+            except Exception:  # noqa: BLE001 - damaged: evaluated below
+                life = None
+            if type(life) is Lifecycle:
+                self.cache.hits["lives"] += 1
+                cal.note_unknown_years(kept[3])
+                self._life_bytes[id(life)] = (life, kept[2])
+                return life
+        self.cache.misses["lives"] += 1
+        with cal.noting_unknown_years() as years:
+            life, lo, hi, life_bytes = evaluate_kept(record, as_of, policy, cal, key_bytes)
+        self._life_bytes[id(life)] = (life, life_bytes)
+        if lo < hi:  # one day only (pinned): evaluated every build anyway
+            self._lives_changed.setdefault(g, {})[j] = (lo.toordinal(), hi.toordinal(), life_bytes, tuple(years))
+        return life
+
+    def store_lifecycles(self) -> None:
+        """Keep the lifecycles evaluated by this build whose interval is longer than its day."""
+        if self.cache is None:
+            return
+        for g, changed in self._lives_changed.items():
+            a, b = self._group_bounds[g]
+            stored = list(self._lives.get(g) or [None] * (b - a))
+            for j, kept in changed.items():
+                stored[j] = kept
+            self.cache.put("lives", self._lives_keys[g], dumps(stored))
+        self._lives_changed = {}
 
     def validate(self, raw: RawRecord) -> tuple[Record | None, list[Problem]]:
         found = self._validated.pop(id(raw), None)
@@ -287,9 +370,11 @@ class RecordStage:
             ctx = context_digest(builder.ctx)
             for i, (record, life) in enumerate(items):
                 known = self._record_keys.get(id(record))
+                kept = self._life_bytes.get(id(life))
                 try:
                     keys[i] = view_key(record, life, ctx, builder.as_of,
-                                       known[1] if known is not None and known[0] is record else None)
+                                       known[1] if known is not None and known[0] is record else None,
+                                       kept[1] if kept is not None and kept[0] is life else None)
                 except Exception:  # something not picklable: no caching for it
                     keys[i] = None
             found = self.cache.get_many("views", [k for k in keys if k])

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import loader
-from .lifecycle import evaluate
 from .model import Lifecycle, Problem, PublicView, Record, State
 from .policy import Policy
 from .tables import load_table
@@ -154,14 +153,16 @@ def prepare(content_dir: Path, as_of: date, policy: Policy, views: bool = True,
         law_names=sorted({r.get("name", "") for r in unique if r.type == "law"}),
     )
     builder = ViewBuilder(ctx, as_of)
+    stage.load_lifecycles(policy)
     for e in entries:
         if e.record is None:
             continue
         try:
-            e.life = evaluate(e.record, as_of, policy, cal)
+            e.life = stage.lifecycle(e.record, as_of, policy, cal)
         except Exception as exc:  # a lifecycle bug must not stop the rest of the site
             e.problems.append(Problem(e.path, 1, "-", f"无法计算公示状态（程序错误：{exc!r}），记录暂不发布。"))
             e.life = _quarantine(e.problems)
+    stage.store_lifecycles()
     clock.lap("lifecycle")
     todo = [e for e in entries if views and e.record is not None and e.life.on_site]
     built = stage.build_views(builder, [(e.record, e.life) for e in todo])  # in order, lazily

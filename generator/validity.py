@@ -13,22 +13,24 @@ the comparison comes out the same. Anything else the rules do with the date — 
 in the Lifecycle — pins the interval to the one day: the result may depend on it in ways a
 bound cannot say. When in doubt, the interval is the day itself, which is always right.
 
-Not used by the build yet (a notice left up past its window is the failure that matters
-most): tests/test_validity.py checks the intervals against evaluating every day of them.
+The build keeps each record's Lifecycle with its interval (generator.parallel.RecordStage.lifecycle)
+and takes it as it is while the as-of date stays inside; tests/test_validity.py checks the
+intervals against evaluating every day of them, and builds with kept lifecycles against builds
+without.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import pickle
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 from .lifecycle import evaluate
 from .model import Lifecycle, Record
 from .policy import Policy
 from .workdays import WorkCalendar
 
-__all__ = ["TracedDate", "evaluate_with_validity"]
+__all__ = ["TracedDate", "evaluate_kept", "evaluate_with_validity"]
 
 
 class _Trace:
@@ -158,31 +160,26 @@ class TracedDate(date):
         return True
 
 
-def _holds(value: Any) -> bool:
-    """Does the value (a Lifecycle, or anything in it) hold a TracedDate?"""
-    if isinstance(value, TracedDate):
-        return True
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return any(_holds(getattr(value, f.name)) for f in dataclasses.fields(value))
-    if isinstance(value, dict):
-        return any(_holds(k) or _holds(v) for k, v in value.items())
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return any(_holds(v) for v in value)
-    return False
-
-
 def evaluate_with_validity(record: Record, as_of: date, policy: Policy,
                            cal: WorkCalendar) -> tuple[Lifecycle, date, date]:
     """(Lifecycle on as_of, lo, hi): evaluate() gives that Lifecycle on every date of [lo, hi]."""
+    life, lo, hi, _ = evaluate_kept(record, as_of, policy, cal, pickle.dumps)
+    return life, lo, hi
+
+
+def evaluate_kept(record: Record, as_of: date, policy: Policy, cal: WorkCalendar,
+                  dump: Callable[[Lifecycle], bytes]) -> tuple[Lifecycle, date, date, bytes]:
+    """evaluate_with_validity() and dump(Lifecycle): a pickle of it (generator.cache.key_bytes, say),
+    taken while the date is traced, which is how a date that ended up in the Lifecycle is seen:
+    pickling it pins the interval (cheaper than walking the Lifecycle for one)."""
     as_of = _plain(as_of)
     trace = _Trace()
     try:
         life = evaluate(record, TracedDate(as_of, trace), policy, cal)
+        data = dump(life)
     except Exception:  # noqa: BLE001 - the rules did something the traced date could not: plainly
         trace.pinned = True
-        life = None
-    if life is None or trace.pinned or _holds(life) or not trace.lo <= as_of <= trace.hi:
-        return evaluate(record, as_of, policy, cal), as_of, as_of
-    return life, trace.lo, trace.hi
-
-
+    if trace.pinned or not trace.lo <= as_of <= trace.hi:
+        life = evaluate(record, as_of, policy, cal)
+        return life, as_of, as_of, dump(life)
+    return life, trace.lo, trace.hi, data

@@ -19,8 +19,9 @@ counted, so ``add_workdays(start, n)`` is the n-th working day *after* start and
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 try:  # the package is a declared dependency; the fallback only keeps us alive
     import chinese_calendar as _cc
@@ -73,6 +74,7 @@ class WorkCalendar:
         self._years: dict[int, list[int]] = {}  # year -> sorted ordinals of its working days
         self._known: dict[int, bool] = {}  # year -> does the package know it
         self._unknown: set[int] = set()  # unknown years that were asked about
+        self._asked: set[int] | None = None  # years asked about while noting (note_years)
 
     @classmethod
     def from_policy(cls, policy: Any) -> "WorkCalendar":
@@ -98,10 +100,36 @@ class WorkCalendar:
             self._known[year] = known
         return known
 
+    # -- which unknown years one computation asks about -----------------------
+    @contextmanager
+    def noting_unknown_years(self) -> Iterator[list[int]]:
+        """Collects (into the list given, once the block ends) the unknown years asked about within
+        the block, however much was answered from this calendar's caches: a caller that keeps a
+        result instead of computing it again can still tell the calendar with note_unknown_years()."""
+        found: list[int] = []
+        outer, self._asked = self._asked, set()
+        try:
+            yield found
+        finally:
+            asked, self._asked = self._asked, outer
+            found.extend(sorted(y for y in asked if not self._year_known(y)))
+            if outer is not None:
+                outer |= asked
+
+    def note_unknown_years(self, years: Iterable[int]) -> None:
+        """As if the unknown years (from noting_unknown_years) had been asked about again."""
+        for year in years:
+            if not self._year_known(year):
+                self._unknown.add(year)
+                if self._asked is not None:
+                    self._asked.add(year)
+
     # -- public interface --------------------------------------------------
     def is_workday(self, d: date) -> bool:
         if isinstance(d, datetime):
             d = d.date()
+        if self._asked is not None:
+            self._asked.add(d.year)
         cached = self._days.get(d)
         if cached is not None:
             return cached
@@ -123,6 +151,8 @@ class WorkCalendar:
         return result
 
     def _year_days(self, year: int) -> list[int]:
+        if self._asked is not None:
+            self._asked.add(year)
         days = self._years.get(year)
         if days is None:
             start = date(year, 1, 1).toordinal()
