@@ -446,16 +446,20 @@ def context_digest(ctx: Any) -> str:
     return digest("ctx", code_version(), key_bytes((dict(ctx.site), ctx.policy, list(ctx.officers), list(ctx.law_names))))
 
 
+def life_key(life: Any, life_bytes: bytes | None = None) -> bytes:
+    """What a view's key takes of a Lifecycle: the sha256 of key_bytes(life) (life_bytes, if given)."""
+    return hashlib.sha256(key_bytes(life) if life_bytes is None else life_bytes).digest()
+
+
 def view_key(record: Any, life: Any, ctx_digest: str, as_of: date, record_key_: str | None = None,
-             life_bytes: bytes | None = None) -> str:
+             life_key_: bytes | None = None) -> str:
     """record_key_: the cache key of the file the record was parsed from (which determines it);
-    life_bytes: key_bytes(life) when the caller has them (the lifecycle stage keeps them)."""
+    life_key_: life_key(life) when the caller has it (the lifecycle stage keeps it)."""
     # The as-of date reaches a view through the Lifecycle, except for a law's
     # 已废止 flag (views.ViewBuilder._extra compares repealed_on with it): laws
     # are keyed by the date as well (tests/test_cache.py guards this list).
     when = as_of.isoformat() if record.type in AS_OF_IN_VIEW_TYPES else ""
-    return digest("view", ctx_digest, record_key_ or key_bytes(record),
-                  key_bytes(life) if life_bytes is None else life_bytes, when)
+    return digest("view", ctx_digest, record_key_ or key_bytes(record), life_key_ or life_key(life), when)
 
 
 AS_OF_IN_VIEW_TYPES = frozenset({"law"})

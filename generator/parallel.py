@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from . import loader
-from .cache import (BuildCache, PageCache, context_digest, digest, dumps, forget_view_keys, key_bytes, record_key,
-                    remember_view_key, view_key)
+from .cache import (BuildCache, PageCache, context_digest, digest, dumps, forget_view_keys, key_bytes, life_key,
+                    record_key, remember_view_key, view_key)
 from .lifecycle import evaluate
 from .model import VIEW_BULK_FIELDS, Lifecycle, Problem, RawRecord, Record, StoredView
 from .policy import Policy
@@ -155,15 +155,16 @@ class RecordStage:
         # id(record) -> (record, key of its file): a view's key can name the file, not pickle the record
         self._record_keys: dict[int, tuple[Record, str]] = {}
         # Lifecycles kept with their validity intervals (lifecycle()): per group of files
-        # (load_all), a list with one (first day, last day as ordinals, key_bytes of the
-        # Lifecycle, unknown calendar years asked) or None per file.
+        # (load_all), a list with one (first day, last day as ordinals, Lifecycle, its life_key,
+        # unknown calendar years asked) or None per file, pickled together (one memo: ~4 us a
+        # Lifecycle to read back, where a pickle of its own took ~14).
         self._group_keys: list[str | None] = []
         self._group_bounds: list[tuple[int, int]] = []
         self._slots: dict[int, tuple[Record, int, int]] = {}  # id(record) -> (record, group, index in it)
-        self._lives: dict[int, list[tuple[int, int, bytes, tuple[int, ...]] | None]] = {}  # group -> stored
+        self._lives: dict[int, list[tuple[int, int, Lifecycle, bytes, tuple[int, ...]] | None]] = {}
         self._lives_keys: dict[int, str] = {}
-        self._lives_changed: dict[int, dict[int, tuple[int, int, bytes, tuple[int, ...]]]] = {}
-        self._life_bytes: dict[int, tuple[Lifecycle, bytes]] = {}  # id(life) -> (life, key_bytes(life))
+        self._lives_changed: dict[int, dict[int, tuple[int, int, Lifecycle, bytes, tuple[int, ...]]]] = {}
+        self._life_keys: dict[int, tuple[Lifecycle, bytes]] = {}  # id(life) -> (life, life_key(life))
 
     # Stage 1: files -> RawRecords (stand-ins with their validation done), through cache and pool.
     def load_all(self) -> tuple[list[RawRecord], list[Problem], list[Path]]:
@@ -304,8 +305,9 @@ class RecordStage:
                     continue
                 a, b = self._group_bounds[g]
                 if isinstance(stored, list) and len(stored) == b - a and all(
-                        kept is None or (type(kept) is tuple and len(kept) == 4 and type(kept[0]) is int
-                                          and type(kept[1]) is int and type(kept[2]) is bytes and type(kept[3]) is tuple)
+                        kept is None or (type(kept) is tuple and len(kept) == 5 and type(kept[0]) is int
+                                          and type(kept[1]) is int and type(kept[2]) is Lifecycle
+                                          and type(kept[3]) is bytes and type(kept[4]) is tuple)
                         for kept in stored):
                     self._lives[g] = stored
 
@@ -322,21 +324,18 @@ class RecordStage:
         kept = stored[j] if stored is not None else None
         day = as_of.toordinal()
         if kept is not None and kept[0] <= day <= kept[1]:
-            try:
-                life = pickle.loads(kept[2])
-            except Exception:  # noqa: BLE001 - damaged: evaluated below
-                life = None
-            if type(life) is Lifecycle:
-                self.cache.hits["lives"] += 1
-                cal.note_unknown_years(kept[3])
-                self._life_bytes[id(life)] = (life, kept[2])
-                return life
+            self.cache.hits["lives"] += 1
+            cal.note_unknown_years(kept[4])
+            life = kept[2]
+            self._life_keys[id(life)] = (life, kept[3])
+            return life
         self.cache.misses["lives"] += 1
         with cal.noting_unknown_years() as years:
             life, lo, hi, life_bytes = evaluate_kept(record, as_of, policy, cal, key_bytes)
-        self._life_bytes[id(life)] = (life, life_bytes)
+        lkey = life_key(life, life_bytes)
+        self._life_keys[id(life)] = (life, lkey)
         if lo < hi:  # one day only (pinned): evaluated every build anyway
-            self._lives_changed.setdefault(g, {})[j] = (lo.toordinal(), hi.toordinal(), life_bytes, tuple(years))
+            self._lives_changed.setdefault(g, {})[j] = (lo.toordinal(), hi.toordinal(), life, lkey, tuple(years))
         return life
 
     def store_lifecycles(self) -> None:
@@ -370,7 +369,7 @@ class RecordStage:
             ctx = context_digest(builder.ctx)
             for i, (record, life) in enumerate(items):
                 known = self._record_keys.get(id(record))
-                kept = self._life_bytes.get(id(life))
+                kept = self._life_keys.get(id(life))
                 try:
                     keys[i] = view_key(record, life, ctx, builder.as_of,
                                        known[1] if known is not None and known[0] is record else None,

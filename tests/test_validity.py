@@ -182,11 +182,11 @@ def test_a_damaged_kept_lifecycle_is_evaluated_again_never_a_failed_record(tmp_p
     rows = db.execute("SELECT key, value FROM kv_lives").fetchall()
     assert len(rows) >= 3
     bad = [b"not a pickle", pickle.dumps(["short"]),
-           pickle.dumps([(1, "x", b"", ())] + [None] * (len(pickle.loads(rows[2][1])) - 1))]
+           pickle.dumps([(1, "x", None, b"", ())] + [None] * (len(pickle.loads(rows[2][1])) - 1))]
     for (key, value), damage in zip(rows, bad):
         db.execute("UPDATE kv_lives SET value=? WHERE key=?", (damage, key))
     for key, value in rows[3:]:  # intervals still hold, but the Lifecycles in them are damaged
-        kept = [k and (k[0], k[1], b"\x80\x05damaged", k[3]) for k in pickle.loads(value)]
+        kept = [k and (k[0], k[1], "damaged", k[3], k[4]) for k in pickle.loads(value)]
         db.execute("UPDATE kv_lives SET value=? WHERE key=?", (pickle.dumps(kept), key))
     db.commit()
     db.close()
