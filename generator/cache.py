@@ -392,7 +392,7 @@ class BuildCache:
                                      ((k, gen) for k in self.used[kind] if k not in self._written[kind]))
                 if final and gen % KEEP_GENERATIONS == 0:
                     # Dropped on the same builds: each DELETE scans its table (~0.15 s in all at
-                    # 10,000 records), and an entry unused for 4-6 builds may as well go after 6-8.
+                    # 10,000 records), and an entry unused for 4-6 builds may as well go within 9.
                     cutoff = gen - 2 * KEEP_GENERATIONS + 1
                     conn.execute(f"DELETE FROM kv_{kind} WHERE gen < ? AND NOT EXISTS "
                                  f"(SELECT 1 FROM used_{kind} u WHERE u.key = kv_{kind}.key AND u.gen >= ?)",

@@ -180,14 +180,9 @@ def read_record_file(source: Path, content_dir: Path, data: bytes | None = None)
     return RawRecord(path, str(source), rid, rtype, data, lines, body, body_line, digest, tuple(problems))
 
 
-def iter_content_files(content_dir: Path) -> Iterator[Path]:
-    """Every candidate record/table file under content_dir, in a stable order."""
-    for name in iter_content_names(content_dir):
-        yield Path(name)
-
-
 def iter_content_names(content_dir: Path) -> Iterator[str]:
-    """iter_content_files as plain strings (str(path) of each): 10,000 Path objects cost ~0.14 s."""
+    """Every candidate record/table file under content_dir, in a stable order, as str(path) of each
+    (not Path objects: 10,000 of them cost ~0.14 s)."""
     for root, dirs, files in os.walk(content_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
         for name in sorted(files):
