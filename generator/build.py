@@ -66,6 +66,13 @@ def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
             renderer.pages.discard_background()
         raise
     clock.lap("pages")
+    if cache is not None:
+        # While the search index child works (its files are the only ones still to come): the
+        # other pages' manifest entries and the cache entries made so far.
+        if renderer.pages.reuse is not None:
+            renderer.pages.reuse.note(renderer.pages.pages)
+        cache.write_early()
+        clock.lap("cache")
     index_stats: dict[str, Any] = {}
     if want_index:
         from .search_index import build_citizen_index

@@ -159,11 +159,17 @@ def on_finalized(pelican: Any) -> None:
     stats_file = os.environ.get("GONGSHI_STATS_FILE")  # figures for bench/run.py
     if stats_file:
         Path(stats_file).write_text(json.dumps({
-            "seconds": state.seconds, "stages": state.stages, "index": state.index_stats,
+            "seconds": state.seconds, "index": state.index_stats,
+            # in pipeline order (the cache is written partly while the search index is made)
+            "stages": dict(sorted(state.stages.items(), key=lambda kv: _STAGE_ORDER.index(kv[0])
+                                  if kv[0] in _STAGE_ORDER else len(_STAGE_ORDER))),
             "workers": state.workers,
             "cache": state.cache.summary() if state.cache is not None else None,
             "content_files_hashed_before": len(state.content_files) if state.content_files is not None else None,
         }, ensure_ascii=False, default=str), encoding="utf-8")
+
+
+_STAGE_ORDER = ("load", "validate", "lifecycle", "views", "pages", "index", "cache")
 
 
 def register() -> None:

@@ -450,6 +450,27 @@ def test_cache_generations_drop_unused_entries(tmp_path: Path):
     c.close()
 
 
+def test_cache_written_early_in_a_build_keeps_what_the_rest_of_the_build_uses(tmp_path: Path):
+    """A build writes its cache while the search index child works (write_early), and settles
+    every kind but the index's then: what the build uses or writes after that is kept all the
+    same, and what no build uses still goes."""
+    c = BuildCache(tmp_path)
+    c.put("index", "late-used", b"1")
+    c.put("views", "view", b"2")
+    c.put("index", "unused", b"3")
+    c.flush()
+    for _ in range(3 * gcache.KEEP_GENERATIONS):
+        assert c.get("views", "view") == b"2"
+        c.put("views", "fresh", b"4")
+        c.write_early()
+        assert c.get("index", "late-used") == b"1"  # the index child's lookups come after
+        c.put("index", "late-written", b"5")
+        c.flush()
+    assert c.get_many("index", ["late-used", "late-written", "unused"]) == {"late-used": b"1", "late-written": b"5"}
+    assert c.get_many("views", ["view", "fresh"]) == {"view": b"2", "fresh": b"4"}
+    c.close()
+
+
 def test_jinja_never_sees_the_placeholder_object_as_undefined():
     env = jinja2.Environment(undefined=jinja2.ChainableUndefined, autoescape=True)
     out = env.from_string("{{ d.strftime('%Y-%m-%d') }} {{ d }}").render(d=AsOfToken())
