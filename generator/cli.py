@@ -146,6 +146,7 @@ def build(content: str | None, output: str | None, as_of: date | None, settings_
         if inputs is not None:
             inputs.finish()  # the inputs are read before the build reads them
             state.content_files = inputs.content_files  # the loader need not read them again
+            state.content_files_read = inputs.files_read
         try:
             pelican.run()
         except BaseException:
@@ -173,6 +174,8 @@ def build(content: str | None, output: str | None, as_of: date | None, settings_
         cache.remember_build(os.fspath(state.publisher.output), inputs.meta, inputs.digest if same else None,
                              unchanged.tree_digest(state.publisher.output), unchanged.dumps(outcome))
         cache.close()
+        if same:
+            inputs.save_memo()
     _exit(outcome.exit_code)
 
 
@@ -189,7 +192,8 @@ def _unchanged_build(settings: dict[str, Any], settings_file: str | None, starte
     if cache is None:
         return None, None
     inputs = unchanged.Inputs(settings, find_settings(settings_file), Path(settings["PATH"]),
-                              Path(settings["THEME"]), date.fromisoformat(settings["GONGSHI_AS_OF"]), early)
+                              Path(settings["THEME"]), date.fromisoformat(settings["GONGSHI_AS_OF"]), early,
+                              memo_dir=cache.root)
     publisher = Publisher(Path(settings["OUTPUT_PATH"]))
     last = cache.last_build(os.fspath(publisher.output)) if unchanged.enabled(settings) else None
     cache.close()  # reopened after the build (forked processes must not share the connection)
@@ -206,12 +210,14 @@ def _unchanged_build(settings: dict[str, Any], settings_file: str | None, starte
         publisher.unlock()
     if outcome is None:
         return inputs, cache
+    inputs.save_memo()
     elapsed = time.perf_counter() - started
     _tell(outcome, elapsed, "内容、模板、设置和日期都与上次生成时相同，网站已是最新，未改动任何文件。网站共 ")
     stats_file = os.environ.get("GONGSHI_STATS_FILE")  # figures for bench/run.py
     if stats_file:
         Path(stats_file).write_text(json.dumps({"seconds": {"unchanged": elapsed}, "stages": {"unchanged": elapsed},
-                                                "unchanged": True, "workers": 0}), encoding="utf-8")
+                                                "unchanged": True, "workers": 0,
+                                                "content_files_read": inputs.files_read}), encoding="utf-8")
     _exit(outcome.exit_code)
 
 

@@ -38,6 +38,7 @@ class BuildState:
         self.as_of = as_of
         self.prepared: Prepared | None = None
         self.content_files: dict[str, str] | None = None  # generator.unchanged.Inputs.content_files
+        self.content_files_read: int | None = None  # of those, read to hash them (the rest: Memo)
         self.files: list[str] = []
         self.index_stats: dict[str, Any] = {}
         self.published = False
@@ -166,6 +167,7 @@ def on_finalized(pelican: Any) -> None:
             "workers": state.workers,
             "cache": state.cache.summary() if state.cache is not None else None,
             "content_files_hashed_before": len(state.content_files) if state.content_files is not None else None,
+            "content_files_read": state.content_files_read,
         }, ensure_ascii=False, default=str), encoding="utf-8")
 
 

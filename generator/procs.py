@@ -16,10 +16,11 @@ def die_with_parent() -> None:
     parent = os.getppid()
     try:
         import ctypes
-        import ctypes.util
         import signal
 
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        # The process's own symbols, libc's among them (find_library ran `ldconfig -p`, a
+        # program started by every forked process of every build).
+        libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):  # not Linux: it lives until its work is done
         return

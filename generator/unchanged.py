@@ -12,6 +12,10 @@ edited, added or removed by hand changes it), the build would write that very tr
 Anything in doubt means an ordinary build: no cache, another build holding the lock, an
 unreadable file, a symlink under content/ or theme/ (what it points to could change unseen),
 a different output path.
+
+content/'s files are hashed by their bytes; a file whose inode, size, mtime and ctime are
+those it had when the last build read it, and that had not changed for RACY_NS before that
+read, keeps the hash it had then (`Memo`) instead of being read again.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import hashlib
 import os
 import pickle
 import signal
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -71,10 +76,79 @@ def _files(root: Path, into: Any) -> Iterator[tuple[str, os.DirEntry]]:
         todo.extend(reversed(subdirs))
 
 
-def _walk(root: Path, contents: Any, stamps: Any, each: dict[str, str] | None = None) -> None:
-    """Every file under root: its name and bytes into contents (None: not read), its name,
-    inode, size, mtime and ctime into stamps, its name -> sha256 of its bytes into `each` when
-    given. ValueError on a symlink."""
+# A file's hash is taken from the last build's (Memo) only when its inode, size, mtime and ctime
+# are those it had when it was read, and it had not changed for this long before that read: an
+# edit within the file system's timestamp granularity of the read could leave them all the same
+# (git's "racily clean" files). Any write sets ctime to the current time, and no tool sets it back.
+RACY_NS = 2_000_000_000
+MEMO_FILE = "content-hashes.pickle"
+
+
+class Memo:
+    """content/'s file hashes as the last build read them: name -> (inode, size, mtime_ns,
+    ctime_ns, sha256 hex, when the walk that read it began, ns), for one content folder, kept
+    in the build cache's folder. Saves reading 10,000 files (~0.3 s) to learn that they are
+    the same; a file whose stamps differ at all, or that was changed within RACY_NS before it
+    was read, is read again."""
+
+    def __init__(self, root: str, files: dict[str, tuple] | None = None):
+        self.root = root
+        self.files: dict[str, tuple] = files or {}
+        self.fresh: dict[str, tuple] = {}  # read by this walk: the entries to keep
+        self.read = 0  # files read by this walk (not taken from the memo)
+
+    @classmethod
+    def load(cls, folder: Path | None, root: Path) -> "Memo":
+        """The memo kept in `folder` for content folder `root` (an empty one if none, or damaged)."""
+        memo = cls(os.fspath(root))
+        if folder is None:
+            return memo
+        try:
+            with open(Path(folder) / MEMO_FILE, "rb") as f:
+                got = pickle.load(f)
+            if isinstance(got, tuple) and len(got) == 2 and got[0] == memo.root and isinstance(got[1], dict):
+                memo.files = got[1]
+        except Exception:  # noqa: BLE001 - missing or damaged: every file is read
+            pass
+        return memo
+
+    def sha(self, name: str, st: os.stat_result) -> str | None:
+        """The kept sha256 of file `name`, if its stamps `st` say it cannot have changed."""
+        got = self.files.get(name)
+        try:
+            if (got is not None and got[:4] == (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+                    and st.st_ctime_ns < got[5] - RACY_NS and isinstance(got[4], str) and len(got[4]) == 64):
+                self.fresh[name] = got
+                return got[4]
+        except (TypeError, IndexError):  # a damaged entry: read the file
+            pass
+        return None
+
+    def changed(self) -> bool:
+        """Does the memo to keep differ from the one loaded?"""
+        return self.fresh != self.files
+
+    def save(self, folder: Path) -> None:
+        """Keep this walk's hashes in `folder` (replaced atomically; failure only costs time)."""
+        path = Path(folder) / MEMO_FILE
+        tmp = path.with_name(f".{MEMO_FILE}.{os.getpid()}")
+        try:
+            with open(tmp, "wb") as f:
+                pickle.dump((self.root, self.fresh), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+
+
+def _walk(root: Path, contents: Any, stamps: Any, each: dict[str, str] | None = None,
+          memo: Memo | None = None) -> None:
+    """Every file under root: its name and sha256 into contents (None: not read), its name,
+    inode, size, mtime and ctime into stamps, its name -> sha256 hex into `each` when given.
+    With a memo, a file the memo vouches for is not read. ValueError on a symlink."""
+    began = time.time_ns()
     for name, e in _files(root, stamps):
         if e.is_symlink():  # its target may be anywhere, edited without a trace here
             raise ValueError(f"symlink: {name}")
@@ -82,22 +156,30 @@ def _walk(root: Path, contents: Any, stamps: Any, each: dict[str, str] | None = 
             raise ValueError(f"not a file: {name}")
         if contents is None:
             stamps.update(b"F" + _stamp(name, e.stat(follow_symlinks=False)))
-        else:
+            continue
+        sha = None
+        if memo is not None:
+            st = e.stat(follow_symlinks=False)
+            sha = memo.sha(name, st)
+        if sha is None:
             with open(e.path, "rb") as f:
                 data = f.read()
                 st = os.fstat(f.fileno())  # after reading: a later edit changes mtime and ctime
-            contents.update(b"F" + name.encode("utf-8", "surrogateescape") + b"\0" +
-                            len(data).to_bytes(8, "little") + data)
-            if each is not None:
-                each[name] = hashlib.sha256(data).hexdigest()
-            stamps.update(b"F" + _stamp(name, st))
+            sha = hashlib.sha256(data).hexdigest()
+            if memo is not None:
+                memo.read += 1
+                memo.fresh[name] = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, sha, began)
+        contents.update(b"F" + name.encode("utf-8", "surrogateescape") + b"\0" + sha.encode() + b"\0")
+        if each is not None:
+            each[name] = sha
+        stamps.update(b"F" + _stamp(name, st))
 
 
-def _hash_root(root: Path, each: dict[str, str] | None = None) -> tuple[str, str]:
-    """One folder's (contents digest, stamps digest): every file's name and bytes, and every
+def _hash_root(root: Path, each: dict[str, str] | None = None, memo: Memo | None = None) -> tuple[str, str]:
+    """One folder's (contents digest, stamps digest): every file's name and sha256, and every
     file's and folder's name, inode, size, mtime and ctime (_walk)."""
     contents, stamps = hashlib.sha256(), hashlib.sha256()
-    _walk(root, contents, stamps, each)
+    _walk(root, contents, stamps, each, memo)
     return contents.hexdigest(), stamps.hexdigest()
 
 
@@ -131,7 +213,13 @@ class ContentHashes:
                 die_with_parent()
                 each: dict[str, str] = {}
                 try:
-                    got: Any = (*_hash_root(self.root, each), each)
+                    # The settings are not read yet: the memo is where the environment puts the
+                    # cache (a cache folder set in pelicanconf.py only: every file is read).
+                    from .cache import cache_dir
+
+                    memo = Memo.load(cache_dir(self.root), self.root)
+                    got: Any = (*_hash_root(self.root, each, memo), each, memo.fresh if memo.changed() else None,
+                                memo.read)
                 except (OSError, ValueError):  # unreadable, or a symlink: nothing to hash with confidence
                     got = None
                 with os.fdopen(w, "wb") as f:
@@ -146,8 +234,9 @@ class ContentHashes:
         """Forked, and its result not taken yet."""
         return self._child is not None
 
-    def result(self) -> tuple[str, str, dict[str, str]] | None:
-        """(contents digest, stamps digest, name -> sha256) of content/; None if it failed."""
+    def result(self) -> tuple[str, str, dict[str, str], dict[str, tuple] | None, int] | None:
+        """(contents digest, stamps digest, name -> sha256, the Memo's entries to keep if they
+        changed, how many files were read) of content/; None if it failed."""
         if self._child is None:
             return None
         pid, r = self._child
@@ -194,7 +283,7 @@ class Inputs:
     plain data, an unreadable file): such a build is never skipped nor recorded."""
 
     def __init__(self, settings: Mapping[str, Any], settings_file: Path | None, content_dir: Path,
-                 theme_dir: Path, as_of: date, early: ContentHashes | None = None):
+                 theme_dir: Path, as_of: date, early: ContentHashes | None = None, memo_dir: Path | None = None):
         self.settings_file = Path(settings_file) if settings_file else None
         self.roots = [Path(content_dir).resolve(), Path(theme_dir).resolve()]
         # content/ already being hashed (ContentHashes) when it is this very folder
@@ -207,6 +296,11 @@ class Inputs:
         # content/'s files as read for `digest`: relative name -> sha256 hex of the bytes. The
         # build's loader keys its parsed-record cache by these instead of reading every file again.
         self.content_files: dict[str, str] | None = None
+        # The build cache's folder (Memo: content/'s hashes kept there), and the entries to keep
+        # there once the build is done when they changed (save_memo()).
+        self.memo_dir = Path(memo_dir) if memo_dir is not None else None
+        self.memo_fresh: dict[str, tuple] | None = None
+        self.files_read: int | None = None  # content/'s files read to hash them (the rest: Memo)
         self._child: tuple[int, int] | None = None
         try:
             self.meta = self._meta(settings, as_of)
@@ -246,19 +340,25 @@ class Inputs:
                     h.update(f.read())
                     stamps.update(_stamp("settings", os.fstat(f.fileno())))
             each: dict[str, str] = {}
+            fresh, files_read = None, None
             for i, root in enumerate(self.roots):
                 if i == 0 and early is not None:
                     got = early.result()
                     if got is None:
                         return
-                    contents, root_stamps, each = got
+                    contents, root_stamps, each, fresh, files_read = got
+                elif i == 0:
+                    memo = Memo.load(self.memo_dir, root)
+                    contents, root_stamps = _hash_root(root, each, memo)
+                    fresh, files_read = (memo.fresh if memo.changed() else None), memo.read
                 else:
-                    contents, root_stamps = _hash_root(root, each if i == 0 else None)
+                    contents, root_stamps = _hash_root(root)
                 h.update(b"\0R\0" + contents.encode())
                 stamps.update(b"R\0" + root_stamps.encode())
         except (OSError, ValueError):
             return
         self.digest, self.stamps, self.content_files = h.hexdigest(), stamps.hexdigest(), each
+        self.memo_fresh, self.files_read = fresh, files_read
 
     def read_in_background(self) -> None:
         """read() in a forked process while the build starts up; finish() collects it, and must
@@ -276,7 +376,8 @@ class Inputs:
                 os.close(r)
                 self.read()
                 with os.fdopen(w, "wb") as f:
-                    f.write(pickle.dumps((self.digest, self.stamps, self.content_files)))
+                    f.write(pickle.dumps((self.digest, self.stamps, self.content_files, self.memo_fresh,
+                                          self.files_read)))
             finally:
                 os._exit(0)
         os.close(w)
@@ -296,9 +397,19 @@ class Inputs:
             chunks.append(f.read())
         os.waitpid(pid, 0)
         try:
-            self.digest, self.stamps, self.content_files = pickle.loads(b"".join(chunks))
+            (self.digest, self.stamps, self.content_files, self.memo_fresh,
+             self.files_read) = pickle.loads(b"".join(chunks))
         except Exception:  # the child died: nothing to record
-            self.digest = self.stamps = self.content_files = None
+            self.digest = self.stamps = self.content_files = self.memo_fresh = self.files_read = None
+
+    def save_memo(self) -> None:
+        """Keep content/'s hashes for the next build (Memo) if they changed; call once the build
+        is done: entries are only ever kept for bytes the build read."""
+        if self.memo_fresh is not None and self.memo_dir is not None:
+            memo = Memo(os.fspath(self.roots[0]))
+            memo.fresh = self.memo_fresh
+            memo.save(self.memo_dir)
+            self.memo_fresh = None
 
     def unchanged_since(self) -> bool:
         """True when no file was added, removed or changed since the digest was taken (the build

@@ -7,17 +7,21 @@ itself, makes it build as usual.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import select
 import shutil
+import subprocess
+import sys
+import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from generator.publish import Publisher
-from generator.unchanged import ContentHashes, Inputs
+from generator.unchanged import MEMO_FILE, RACY_NS, ContentHashes, Inputs, Memo, _hash_root
 from tests.conftest import PENALTY_ORG, REPO, SiteDir, run_cli
 
 UNCHANGED = "网站已是最新，未改动任何文件"
@@ -242,3 +246,94 @@ def test_content_hashed_before_the_settings_are_read_is_what_the_build_would_has
     unwanted = ContentHashes(site.content)
     unwanted.discard()  # the child is stopped and reaped; nothing is left to take
     assert unwanted.result() is None
+
+
+# -- content/'s hashes kept between builds (generator.unchanged.Memo) ----------------------------
+
+def test_kept_hashes_spare_reading_files_and_never_hide_an_edit(tmp_path: Path):
+    """A build reads only the files whose inode, size, mtime or ctime changed since the last
+    build read them; an edit that keeps the size and puts the mtime back still changes the
+    ctime: it is read, built and published, never taken as unchanged."""
+    site = make_site(tmp_path / "s")
+    site.write("post/penalties/p2.md", PENALTY_ORG.replace("1号", "2号").replace("测试化工", "另一化工"))
+    files = sum(1 for p in site.content.rglob("*") if p.is_file())
+    time.sleep(RACY_NS / 1e9 + 0.2)  # older than the racy window when the first build reads them
+    r, stats = build(site)
+    assert r.code == 0 and stats["content_files_read"] == files  # nothing kept yet
+    r, stats = build(site)
+    assert UNCHANGED in r.out and stats["content_files_read"] == 0  # every hash taken as kept
+    p = site.content / "post/penalties/p2.md"
+    st = p.stat()
+    p.write_text(p.read_text(encoding="utf-8").replace("另一化工", "另一石化"), encoding="utf-8")
+    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (p.stat().st_size, p.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    r, stats = build(site)
+    assert r.code == 0 and UNCHANGED not in r.out and stats["content_files_read"] == 1
+    assert "另一石化" in site.all_text() and "另一化工" not in site.all_text()
+    # a damaged file of kept hashes: every file is read, the build is the same
+    memo_file = next(site.root.rglob(MEMO_FILE))
+    memo_file.write_bytes(b"not a pickle")
+    r, stats = build(site, "2026-11-23")
+    assert r.code == 0 and stats["content_files_read"] == files
+
+
+def test_a_kept_hash_is_taken_only_for_a_file_untouched_since_well_before_it_was_read(tmp_path: Path):
+    """Memo.sha: the stamps must all be the same, and the file must have changed at least
+    RACY_NS before the walk that read it began (an edit within the timestamp granularity of
+    that read could have left the stamps as they were)."""
+    site = make_site(tmp_path / "s")
+    p = site.content / "post/penalties/p1.md"
+    st = p.stat()
+    real = hashlib.sha256(p.read_bytes()).hexdigest()
+    bogus = "0" * 64  # what the memo says: taken only when the memo is trusted
+    stamps = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+    def hashed(entry: tuple, root: Path = site.content) -> str:
+        memo = Memo(os.fspath(site.content.resolve()))
+        memo.fresh = {"post/penalties/p1.md": entry}  # what a walk read: what save() keeps
+        memo.save(tmp_path)
+        each: dict[str, str] = {}
+        _hash_root(site.content.resolve(), each, Memo.load(tmp_path, root.resolve()))
+        return each["post/penalties/p1.md"]
+
+    assert hashed((*stamps, bogus, st.st_ctime_ns + RACY_NS + 1)) == bogus
+    assert hashed((*stamps, bogus, st.st_ctime_ns + RACY_NS)) == real  # changed just within the window
+    assert hashed((*stamps, bogus, st.st_ctime_ns + 1)) == real
+    for i in range(4):  # inode, size, mtime, ctime: any one different
+        other = list(stamps)
+        other[i] += 1
+        assert hashed((*other, bogus, st.st_ctime_ns + 10 * RACY_NS)) == real
+    assert hashed((*stamps, "short", st.st_ctime_ns + 10 * RACY_NS)) == real  # a damaged entry
+    assert hashed((*stamps,), site.content) == real
+    assert hashed((*stamps, bogus, st.st_ctime_ns + 10 * RACY_NS), tmp_path) == real  # kept for another folder
+
+
+def test_a_forked_build_process_dies_with_the_build(tmp_path: Path):
+    """generator.procs.die_with_parent: a helper of a killed build does not live on holding its
+    lock and pipes."""
+    script = (
+        "import os, sys, time\n"
+        f"sys.path.insert(0, {str(REPO)!r})\n"
+        "from generator.procs import die_with_parent\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    die_with_parent()\n"
+        "    time.sleep(60)\n"
+        "    os._exit(0)\n"
+        "print(pid, flush=True)\n"
+        "time.sleep(0.5)\n"
+        "os._exit(0)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    child = int(out.stdout.strip())
+    for _ in range(100):
+        try:
+            state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            break
+        if state == "Z":
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(child, 9)
+        pytest.fail("the forked process outlived its parent")
