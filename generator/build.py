@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import jinja2
 
@@ -35,7 +35,8 @@ def page_cache(cache: Any, out_dir: Path, theme_dir: Path, as_of: Any, settings:
 def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
                 settings: Mapping[str, Any], cache: Any = None, workers: int = 1,
                 min_items: int = 200, published: Path | None = None,
-                timings: dict[str, float] | None = None, pages: Any = None) -> tuple[list[str], dict[str, Any]]:
+                timings: dict[str, float] | None = None, pages: Any = None,
+                inputs_read: Callable[[], Any] | None = None) -> tuple[list[str], dict[str, Any]]:
     """Write every page of the prepared site into out_dir; returns (files, index stats).
     files: every file of the site (relative paths), the search index's included; anything else
     in out_dir is left from an earlier build (generator.publish.Publisher.commit deletes it).
@@ -44,7 +45,9 @@ def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
     hash equal, linking unchanged pages from `published` (the current output/, which out_dir
     will replace); workers > 1 renders detail pages in a process pool (generator.parallel).
     timings, when given, receives the wall seconds of pages / index / cache. pages: the
-    page_cache() made earlier (its search index child may already be loading), else one is made."""
+    page_cache() made earlier (its search index child may already be loading), else one is made.
+    inputs_read: called once every page is written (every input read), before the index is
+    waited for."""
     from .pipeline import StageClock
 
     clock = StageClock(timings)
@@ -73,6 +76,8 @@ def render_site(prepared: Prepared, out_dir: Path, theme_dir: Path,
             renderer.pages.reuse.note(renderer.pages.pages)
         cache.write_early()
         clock.lap("cache")
+    if inputs_read is not None:
+        inputs_read()
     index_stats: dict[str, Any] = {}
     if want_index:
         from .search_index import build_citizen_index

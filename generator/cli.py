@@ -147,6 +147,7 @@ def build(content: str | None, output: str | None, as_of: date | None, settings_
             inputs.finish()  # the inputs are read before the build reads them
             state.content_files = inputs.content_files  # the loader need not read them again
             state.content_files_read = inputs.files_read
+            state.inputs_read = inputs.check_unchanged
         try:
             pelican.run()
         except BaseException:
@@ -170,7 +171,7 @@ def build(content: str | None, output: str | None, as_of: date | None, settings_
     _tell(outcome, time.perf_counter() - started)
     if cache is not None and inputs is not None and state.published:
         # Only when nothing was edited while the build read it: the digest is what was built.
-        same = inputs.unchanged_since()
+        same = inputs.unchanged_since()  # checked while the index was made (else now)
         cache.remember_build(os.fspath(state.publisher.output), inputs.meta, inputs.digest if same else None,
                              unchanged.tree_digest(state.publisher.output), unchanged.dumps(outcome))
         cache.close()

@@ -18,7 +18,7 @@ import time
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from pelican import signals
 from pelican.generators import Generator
@@ -39,6 +39,10 @@ class BuildState:
         self.prepared: Prepared | None = None
         self.content_files: dict[str, str] | None = None  # generator.unchanged.Inputs.content_files
         self.content_files_read: int | None = None  # of those, read to hash them (the rest: Memo)
+        # Called once the build has read every input (templates, attachments: all pages are
+        # written), while the search index is made: `gongshi build` checks there that no input
+        # changed while the build read it (generator.unchanged.Inputs.unchanged_since).
+        self.inputs_read: Callable[[], Any] | None = None
         self.files: list[str] = []
         self.index_stats: dict[str, Any] = {}
         self.published = False
@@ -118,6 +122,7 @@ class GongshiGenerator(Generator):
             state.prepared, Path(self.output_path), _theme_dir(self.settings), self.settings,
             cache=state.cache, workers=state.workers, min_items=state.min_items,
             published=state.publisher.output, timings=state.stages, pages=state.pages,
+            inputs_read=state.inputs_read,
         )
         state.seconds["render_and_index"] = time.perf_counter() - started
         if state.cache is not None:

@@ -201,6 +201,39 @@ def test_a_file_edited_while_the_build_reads_it_is_not_taken_as_built(tmp_path: 
     assert inputs(site).digest is None  # what a symlink points to could change unseen: never skipped
 
 
+def test_inputs_checked_once_the_build_has_read_them_answer_for_that_moment(tmp_path: Path):
+    """`gongshi build` checks its inputs while the search index is made (every page written,
+    so every input read): an edit after that is in the next build's digest, not this one's; an
+    edit before it means this build is not recorded."""
+    site = make_site(tmp_path / "s")
+    p = site.content / "post/penalties/p1.md"
+    got = inputs(site)
+    got.check_unchanged()
+    p.write_bytes(p.read_bytes())  # after the build read everything
+    assert got.unchanged_since()  # what the check found
+    assert not got.unchanged_since()  # asked again later: now
+    got = inputs(site)
+    p.write_bytes(p.read_bytes())  # while the build reads
+    got.check_unchanged()
+    assert not got.unchanged_since()
+
+
+def test_a_library_installed_or_upgraded_is_a_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The installed libraries (their metadata folders on sys.path, name and version) are part
+    of what a build reads: after `pip install -U`, the same content is built again."""
+    site = make_site(tmp_path / "s")
+    libs = tmp_path / "libs"
+    libs.mkdir()
+    before = inputs(site).meta
+    monkeypatch.syspath_prepend(str(libs))
+    assert inputs(site).meta == before  # no library there yet
+    (libs / "somelib-1.0.dist-info").mkdir()
+    installed = inputs(site).meta
+    assert installed != before
+    (libs / "somelib-1.0.dist-info").rename(libs / "somelib-1.1.dist-info")
+    assert inputs(site).meta not in (before, installed)
+
+
 def test_the_build_hands_the_loader_the_hashes_it_took_of_content(tmp_path: Path):
     """Hashed once: the loader is given the content files' hashes (see test_cache's
     test_records_hashed_before_the_build_are_not_read_again...); with the cache off, none."""
