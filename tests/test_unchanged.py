@@ -370,3 +370,38 @@ def test_a_forked_build_process_dies_with_the_build(tmp_path: Path):
     else:
         os.kill(child, 9)
         pytest.fail("the forked process outlived its parent")
+
+
+@pytest.mark.parametrize("how", ["in_process", "background", "early"])
+def test_kept_hashes_serve_every_way_the_build_hashes_content(tmp_path: Path, how: str,
+                                                              monkeypatch: pytest.MonkeyPatch):
+    """Without --content the settings name content/ and it is hashed in the foreground or by a
+    forked process once they are read; with it, by ContentHashes from the start: each takes the
+    kept hashes, and each gives the same digest and per-file hashes as reading every file."""
+    import generator.unchanged as gu
+
+    monkeypatch.setattr(gu, "RACY_NS", 0)  # files written just now count as settled
+    monkeypatch.setenv("GONGSHI_CACHE_DIR", str(tmp_path / "cache"))  # where ContentHashes looks
+    site = make_site(tmp_path / "s")
+    site.write("post/penalties/p2.md", PENALTY_ORG.replace("1号", "2号"))
+    plain = inputs(site)
+
+    def hashed() -> Inputs:
+        early = ContentHashes(site.content) if how == "early" else None
+        got = Inputs({}, None, site.content, REPO / "theme", date(2026, 11, 22), early, memo_dir=tmp_path / "cache")
+        if how == "in_process":
+            got.read()
+        else:
+            got.read_in_background()
+            got.finish()
+        return got
+
+    (tmp_path / "cache").mkdir()
+    first = hashed()
+    assert first.files_read == sum(1 for p in site.content.rglob("*") if p.is_file()) and first.memo_fresh
+    first.save_memo()
+    second = hashed()
+    assert second.files_read == 0 and second.memo_fresh is None  # nothing read, nothing to keep anew
+    for got in (first, second):
+        assert (got.digest, got.content_files) == (plain.digest, plain.content_files)
+
