@@ -92,9 +92,9 @@ class Memo:
     the same; a file whose stamps differ at all, or that was changed within RACY_NS before it
     was read, is read again."""
 
-    def __init__(self, root: str, files: dict[str, tuple] | None = None):
+    def __init__(self, root: str):
         self.root = root
-        self.files: dict[str, tuple] = files or {}
+        self.files: dict[str, tuple] = {}  # as loaded (load())
         self.fresh: dict[str, tuple] = {}  # read by this walk: the entries to keep
         self.read = 0  # files read by this walk (not taken from the memo)
 
