@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
@@ -30,6 +31,9 @@ from .rows import Rows
 from .schema import SECTIONS, TYPES
 
 PAGE_SIZE_DEFAULT = 20
+# Pages a web server shows at any address (404.html for a missing one at any depth): their links
+# are absolute paths from the site's root, where every other page's are relative.
+SERVED_ANYWHERE = frozenset({"404.html"})
 LISTING_ORDER = [
     "law", "officer", "power", "random_item", "guide", "plan",
     "notice", "hearing", "application",
@@ -202,12 +206,16 @@ class Renderer:
         self.write(rel, html)
 
     def render_page(self, rel: str, template: str, site: Any, ctx: Mapping[str, Any]) -> str:
-        depth = rel.count("/")
-        root = "../" * depth
+        root = self._site_root() if rel in SERVED_ANYWHERE else "../" * rel.count("/")
         nav = self._nav()
         return self.env.get_template(template).render(
             site=site, root=root, url=rel, nav=nav, sections=SECTIONS, types=TYPES, **ctx
         )
+
+    def _site_root(self) -> str:
+        """The site's root as an absolute path: the path of base_url (site.yaml), else "/"."""
+        path = urlsplit(self.site.base_url).path if self.site.base_url else ""
+        return path.rstrip("/") + "/"
 
     def _nav(self) -> list[dict[str, Any]]:
         out = []

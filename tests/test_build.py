@@ -276,3 +276,29 @@ def test_application_page_shows_the_remaining_statutory_working_days(site: SiteD
     assert period("2025-10-30").endswith("，今日为办理期限最后一日。")  # not "0 days left"
     assert period("2025-10-31") == "法定办理期限截至 2025-10-30（按工作日计算，特别程序时间不计入），已超过法定办理期限。"
     assert period("2025-11-04") == "法定办理期限截至 2025-10-30（按工作日计算，特别程序时间不计入）。"  # decided
+
+
+def _links(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'(?:href|action)="([^"#][^"]*)"', html)
+
+
+def test_the_404_page_links_work_from_any_depth(site: SiteDir):
+    # A web server shows 404.html for a missing address at any depth (e.g. a taken-down
+    # record's /post/penalties/2026-001.html): its links cannot be relative to the site root.
+    site.write("post/penalties/2026-001.md", PENALTY_ORG)
+    assert site.build().code == 0
+    links = _links(site.read("404.html"))
+    assert "/theme/css/site.css" in links and "/index.html" in links and "/search/index.html" in links
+    assert all(link.startswith("/") or "://" in link for link in links), links
+
+    # Served under a path (a province portal's /<agency>/): the path of base_url is the root.
+    site.write("site.yaml", (site.content / "site.yaml").read_text(encoding="utf-8")
+               + "base_url: https://yjj.example.gov.cn/fukang/\n")
+    assert site.build().code == 0
+    links = _links(site.read("404.html"))
+    assert "/fukang/theme/css/site.css" in links and "/fukang/search/index.html" in links
+    assert all(link.startswith("/fukang/") or "://" in link for link in links), links
+    # Every other page keeps its relative links (the site still opens from the file system).
+    assert 'href="../../theme/css/site.css"' in site.read("post/penalties/2026-001.html")
