@@ -691,24 +691,44 @@ class Vocabulary:
 _POW10 = tuple(10 ** k for k in range(1, 19))  # int64 holds up to 10 ** 18
 
 
-def _bucket_texts(per_doc: list[Any], vocab: Vocabulary, buckets: int, part: int = 0,
+class _Postings(NamedTuple):
+    """Every posting of the index, documents numbered 0, 1, ... in order (numpy arrays)."""
+
+    tids: Any  # uint32: the token number of each posting, document after document
+    lengths: Any  # int64: each document's number of postings
+    doc_of: Any  # uint32: the document of each posting (made only for an index in parts)
+    present: Any  # the token numbers that occur, ascending
+    bucket_of: Any  # int64: the bucket of each of them
+
+
+def _postings(per_doc: list[Any], vocab: Vocabulary, buckets: int, parts: int) -> _Postings:
+    """What every part of _bucket_texts starts from, made once (each part made it again: at
+    100,000 records 4 parts joined, counted and numbered all 28 million postings 4 times)."""
+    import numpy as np
+
+    lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(per_doc))
+    tids = np.concatenate(per_doc) if per_doc else np.zeros(0, dtype=np.uint32)
+    present = np.flatnonzero(np.bincount(tids, minlength=len(vocab.tokens)))
+    bucket_of = np.frombuffer(vocab.hashes, dtype=np.uint32)[present].astype(np.int64) & (buckets - 1)
+    doc_of = np.repeat(np.arange(len(per_doc), dtype=np.uint32), lengths) if parts > 1 else None
+    return _Postings(tids, lengths, doc_of, present, bucket_of)
+
+
+def _bucket_texts(post: _Postings, vocab: Vocabulary, buckets: int, part: int = 0,
                   parts: int = 1) -> tuple[dict[int, bytes], int]:
     """The JSON text of the bucket files b with b % parts == part (json.dumps(..., sort_keys=True)
-    of {token: delta-coded document numbers}, as compact bytes) for documents numbered 0, 1, ...
-    in the order of per_doc (each a numpy uint32 array of token numbers), as {b: text}; and the
-    number of distinct tokens in all buckets. A token's list does not depend on other tokens,
-    so a big index is made a part at a time (write_index): its temporary arrays are per part.
+    of {token: delta-coded document numbers}, as compact bytes) for the postings of _postings()
+    (made for the same number of parts), as {b: text}; and the number of distinct tokens in all
+    buckets. A token's list does not depend on other tokens, so a big index is made a part at a
+    time (write_index): its temporary arrays are per part.
 
     All per-posting work is in numpy, with as few and as small temporary arrays as it takes:
     at 10,000 records there are 2.7 million postings, and first touching fresh memory is a
     large part of the time on a virtual machine."""
     import numpy as np
 
-    lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(per_doc))
-    tids = np.concatenate(per_doc) if per_doc else np.zeros(0, dtype=np.uint32)
-    present = np.flatnonzero(np.bincount(tids, minlength=len(vocab.tokens)))
+    tids, present, bucket_of = post.tids, post.present, post.bucket_of
     distinct = len(present)
-    bucket_of = np.frombuffer(vocab.hashes, dtype=np.uint32)[present].astype(np.int64) & (buckets - 1)
     doc_of = None
     if parts > 1:  # this part's tokens and their postings only
         mine = bucket_of % parts == part
@@ -716,7 +736,7 @@ def _bucket_texts(per_doc: list[Any], vocab: Vocabulary, buckets: int, part: int
         wanted = np.zeros(len(vocab.tokens), dtype=bool)
         wanted[present] = True
         keep = wanted[tids]
-        doc_of = np.repeat(np.arange(len(per_doc), dtype=np.uint64), lengths)[keep]
+        doc_of = post.doc_of[keep].astype(np.uint64)
         tids = tids[keep]
         del keep, wanted
     n = len(present)
@@ -725,12 +745,13 @@ def _bucket_texts(per_doc: list[Any], vocab: Vocabulary, buckets: int, part: int
     place = np.zeros(len(vocab.tokens), dtype=np.uint64)
     place[present[order]] = np.arange(n, dtype=np.uint64)
     # One sort of (token place, document number) pairs packed in a uint64: all different.
-    shift = max(len(per_doc) - 1, 1).bit_length()
+    docs = len(post.lengths)
+    shift = max(docs - 1, 1).bit_length()
     pairs = place[tids]
     del tids
     counts = np.bincount(pairs, minlength=n) if n else np.zeros(0, dtype=np.int64)
     pairs <<= np.uint64(shift)
-    pairs |= doc_of if doc_of is not None else np.repeat(np.arange(len(per_doc), dtype=np.uint64), lengths)
+    pairs |= doc_of if doc_of is not None else np.repeat(np.arange(docs, dtype=np.uint64), post.lengths)
     del doc_of
     pairs.sort(kind="stable")  # the fastest of numpy's sorts for these (measured)
     pairs &= np.uint64((1 << shift) - 1)  # now the document numbers, by token
@@ -966,9 +987,10 @@ def write_index(out_dir: Path, pages: Iterable[PageDoc], processes: int = 1,
     if processes > 1:
         parts = min(buckets, -(-parts // processes) * processes)
     distinct = [0]
+    post = _postings(per_doc, vocab, buckets, parts)  # before the helper forks: shared with it
 
     def part_files(part: int) -> list[tuple[str, bytes]]:
-        texts, distinct[0] = _bucket_texts(per_doc, vocab, buckets, part, parts)
+        texts, distinct[0] = _bucket_texts(post, vocab, buckets, part, parts)
         # {token: delta-coded ids (the first number, then the difference to the one before)}
         return [(f"t/{b:03x}.json.gz", _gzip(text)) for b, text in texts.items()]  # empty buckets too
 
