@@ -958,17 +958,21 @@ def write_index(out_dir: Path, pages: Iterable[PageDoc], processes: int = 1,
     (root / "t").mkdir(parents=True, exist_ok=True)
     (root / "d").mkdir(parents=True, exist_ok=True)
 
-    # Filter vocabularies, in a stable order.
-    types = sorted({d.type for d in docs if d.type}, key=_type_order)
-    statuses = sorted({s for d in docs for s in d.statuses}, key=_status_order)
-    years = sorted({d.year for d in docs if d.year}, reverse=True)
+    # Filter vocabularies, in a stable order. Each document's filters are read once, and each
+    # distinct (type, year, statuses) is numbered once: a few hundred among 73,000 documents.
+    filters = [(d.type, d.year, tuple(d.statuses)) for d in docs]
+    distinct_filters = dict.fromkeys(filters)
+    types = sorted({t for t, _, _ in distinct_filters if t}, key=_type_order)
+    statuses = sorted({s for _, _, ss in distinct_filters for s in ss}, key=_status_order)
+    years = sorted({y for _, y, _ in distinct_filters if y}, reverse=True)
     t_ix = {t: i for i, t in enumerate(types)}
     s_ix = {s: i for i, s in enumerate(statuses)}
     combos: dict[tuple, int] = {}
-    facet = []
-    for d in docs:
-        key = (t_ix.get(d.type, -1), d.year or 0, tuple(sorted(s_ix[s] for s in d.statuses)))
-        facet.append(combos.setdefault(key, len(combos)))
+    for raw in distinct_filters:  # in order of first occurrence: combos are numbered as before
+        t, y, ss = raw
+        key = (t_ix.get(t, -1), y or 0, tuple(sorted(s_ix[s] for s in ss)))
+        distinct_filters[raw] = combos.setdefault(key, len(combos))
+    facet = list(map(distinct_filters.__getitem__, filters))
 
     # Posting lists: every document's tokens as numbers of the vocabulary, then sorted by
     # (bucket, token) with numpy; the delta-coded lists are written as text in one pass.
