@@ -44,6 +44,7 @@ KIND_LABELS = {
     "id_number": "身份证号码",
     "phone": "电话号码",
     "address": "住址",
+    "birth_date": "出生日期",
     "bank_account": "银行账号",
     "property_cert": "权属证书编号",
     "plate": "车牌号码",

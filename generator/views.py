@@ -115,6 +115,7 @@ def build_redactor(record: Record, ctx: SiteContext) -> tuple[Redactor, list[str
                           ("address", "address"), ("bank_account", "bank_account")):
             if p.get(key):
                 protected.append((kind, str(p[key])))
+        protected.extend(("birth_date", form) for form in _birth_date_forms(p))
 
     for p in _party_lists(record):
         if p.get("kind") == "person":
@@ -155,6 +156,17 @@ def build_redactor(record: Record, ctx: SiteContext) -> tuple[Redactor, list[str
     return rd, ctx.public_values() + public
 
 
+def _birth_date_forms(person: Mapping[str, Any]) -> list[str]:
+    """A person's declared birth_date as it is written in a text: 1985年4月12日, 1985年04月12日.
+    (Not 1985-04-12: squashed to 19850412 it would be matched inside unrelated digit runs.
+    Written as a birth date, 1985-04-12 is found by its words, redaction.detectors.)"""
+    born = person.get("birth_date")
+    if not isinstance(born, date):
+        return []
+    return list(dict.fromkeys((f"{born.year}年{born.month}月{born.day}日",
+                               f"{born.year}年{born.month:02d}月{born.day:02d}日")))
+
+
 def _declared_values(record: Record, ctx: SiteContext) -> tuple[list[str], list[str]]:
     """(protected literal values, person names) declared in a record."""
     values: list[str] = []
@@ -170,6 +182,7 @@ def _declared_values(record: Record, ctx: SiteContext) -> tuple[list[str], list[
         for key in ("id_number", "phone", "address", "bank_account"):
             if p.get(key):
                 values.append(str(p[key]))
+        values.extend(_birth_date_forms(p))
     for p in _party_lists(record):
         if p.get("kind") != "person" and p.get("bank_account"):
             values.append(str(p["bank_account"]))

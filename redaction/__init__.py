@@ -15,7 +15,8 @@ Precedence: declared protected values and names are always hidden, in any
 spacing, hyphenation or width (a name strictly inside a longer public value,
 e.g. 王强 in 王强五金店, stays visible); public values suppress the detectors
 for undeclared values (detectors.REGISTRY: ID numbers, mobiles, landlines, bank
-cards, property certificates, plates, addresses, names after role words) when
+cards, property certificates, plates, addresses, birth dates written as such,
+names after role words) when
 they cover the finding; overlapping findings become one replacement, the
 longest finding decides its kind. Replacement texts are in REPLACEMENTS; a name
 becomes its alias (李小明 -> 李某, 欧阳娜娜 -> 欧阳某, collisions 李某甲/李某乙).

@@ -324,6 +324,32 @@ class AddressRecognizer(Recognizer):
                 yield start, end, self.kind, "address_after_keyword"
 
 
+# ------------------------------------------------------------- birth dates
+class BirthDateRecognizer(Recognizer):
+    """A natural person's date of birth, known by its words: a date followed by 出生 or by 生
+    and a punctuation mark (1985年4月12日出生, 1988年生）), or after 出生日期/出生年月/出生于/
+    生于 (optional "：", ":", "为", "是", or the next cell of a Markdown table). Dates are
+    1985年4月12日, 1985年4月, 1985年, 1985-04-12, 1985.4.12, 1985/4/12 and 1985-04. Only the date
+    is hidden; every other date stays visible (decisions, delivery, 生效, 生产)."""
+
+    kind = "birth_date"
+    _DATE = (r"[0-9](?<![0-9]{2})[0-9]{3}[ \t]*(?:年(?:[ \t]*[0-9]{1,2}[ \t]*月(?:[ \t]*[0-9]{1,2}[ \t]*日)?)?"
+             r"|[-./][0-9]{1,2}(?:[-./][0-9]{1,2})?(?![0-9]))")
+    _after = re.compile(rf"({_DATE})[ \t]*(?:出生|生(?=[，,。；;、）)\s]|$))")
+    _before = re.compile(r"(?:出生(?:日期|年月日|年月|时间)?|生于)[*_]*[ \t]*(?:[:：为是于]|\|)?[*_]*[ \t]*"
+                         rf"(?:\|[ \t]*)?({_DATE})")
+
+    def find(self, text: str) -> Iterator[Candidate]:
+        if "生" not in text:
+            return
+        for rx, rule in ((self._after, "date_before_birth"), (self._before, "date_after_birth")):
+            for m in rx.finditer(text):
+                s, e = m.span(1)
+                while e > s and text[e - 1] in " \t":
+                    e -= 1
+                yield s, e, self.kind, rule
+
+
 # ----------------------------------------------------------- context names
 class ContextNameRecognizer(Recognizer):
     """A 2-4 character Han name right after a role word (负责人张伟未…)."""
@@ -345,5 +371,6 @@ REGISTRY: tuple[Recognizer, ...] = (
     PropertyCertRecognizer(),
     PlateRecognizer(),
     AddressRecognizer(),
+    BirthDateRecognizer(),
     ContextNameRecognizer(),
 )

@@ -21,6 +21,7 @@ class Kind(str, Enum):
     PROPERTY_CERT = "property_cert"
     PLATE = "plate"
     ADDRESS = "address"
+    BIRTH_DATE = "birth_date"
     NAME = "name"
     OTHER = "other"
 
@@ -36,6 +37,7 @@ REPLACEMENTS: dict[str, str] = {
     Kind.PROPERTY_CERT.value: "［权属证书编号已隐去］",
     Kind.PLATE.value: "［车牌号码已隐去］",
     Kind.ADDRESS.value: "［住址已隐去］",
+    Kind.BIRTH_DATE.value: "［出生日期已隐去］",
     Kind.OTHER.value: "［已隐去］",
 }
 

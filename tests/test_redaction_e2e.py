@@ -197,3 +197,36 @@ def test_person_name_inside_a_public_legal_representative_name(site: SiteDir):
     page = site.read("post/inspections/i2.html")
     assert "上官兰勇" in page and "18462835087" not in page
     assert "联系人上官某在场" in page
+
+
+def test_a_persons_birth_date_reaches_no_channel_and_other_dates_stay(site: SiteDir):
+    """A birth date next to the masked ID number gave back 8 of its 18 digits (with the county
+    and the gender, ~500 candidates for the rest): hidden in the page, open data, search index."""
+    site.write("post/penalties/p-born.md", f"""\
+        ---
+        number: 测应急罚字〔2026〕21号
+        title: 周立平违规动火作业案
+        decided: 2026-10-10
+        parties:
+          - name: 周立平
+            kind: person
+            id_number: "{ADULT_ID}"
+            birth_date: 1980-01-15
+        facts: 当事人周立平（1980年1月15日）未经审批动火作业。
+        basis: 《中华人民共和国安全生产法》第一百零二条
+        decision: 罚款人民币5000元
+        fine: 5000
+        ---
+
+        当事人：周立平，男，1980年1月15日出生，身份证号码：{ADULT_ID}。
+        本决定书自2026年10月10日起生效。
+    """)
+    r = site.build()
+    assert r.code == 0, r.err
+    text = site.all_text()
+    for form in ("1980年1月15日", "1980年01月15日", "19800115", "1980-01-15"):
+        assert form not in text and squash(form) not in squash(text), form
+    page = site.read("post/penalties/p-born.html")
+    assert "［出生日期已隐去］出生" in page and "周某（［出生日期已隐去］）" in page
+    assert "2026年10月10日起生效" in page  # the record's own dates are public (SPEC 5.2)
+    assert "［出生日期已隐去］" in site.read("data/penalty.csv")
