@@ -336,7 +336,7 @@ class BirthDateRecognizer(Recognizer):
     _DATE = (r"[0-9](?<![0-9]{2})[0-9]{3}[ \t]*(?:年(?:[ \t]*[0-9]{1,2}[ \t]*月(?:[ \t]*[0-9]{1,2}[ \t]*日)?)?"
              r"|[-./][0-9]{1,2}(?:[-./][0-9]{1,2})?(?![0-9]))")
     _after = re.compile(rf"({_DATE})[ \t]*(?:出生|生(?=[，,。；;、）)\s]|$))")
-    _before = re.compile(r"(?:出生(?:日期|年月日|年月|时间)?|生于)[*_]*[ \t]*(?:[:：为是于]|\|)?[*_]*[ \t]*"
+    _before = re.compile(r"(?:出生(?:日期|年月日|年月|时间)?|生于)[*_]*[ \t]*[:：为是于]?[*_]*[ \t]*"
                          rf"(?:\|[ \t]*)?({_DATE})")
 
     def find(self, text: str) -> Iterator[Candidate]:
@@ -344,10 +344,7 @@ class BirthDateRecognizer(Recognizer):
             return
         for rx, rule in ((self._after, "date_before_birth"), (self._before, "date_after_birth")):
             for m in rx.finditer(text):
-                s, e = m.span(1)
-                while e > s and text[e - 1] in " \t":
-                    e -= 1
-                yield s, e, self.kind, rule
+                yield m.start(1), m.end(1), self.kind, rule
 
 
 # ----------------------------------------------------------- context names
